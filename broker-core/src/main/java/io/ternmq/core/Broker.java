@@ -1,0 +1,100 @@
+package io.ternmq.core;
+
+import io.ternmq.config.BrokerConfig;
+import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.connection.CloseReason;
+import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.protocol.Disconnector;
+import io.ternmq.core.protocol.MqttPipelineInstaller;
+import io.ternmq.core.routing.Router;
+import io.ternmq.core.session.Session;
+import io.ternmq.core.session.SessionOwners;
+import io.ternmq.core.session.SessionRegistry;
+import io.ternmq.core.session.SessionStore;
+import io.ternmq.core.session.Subscriber;
+import io.ternmq.core.topic.TopicTrie;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine: sessions, the topic trie, routing and the platform rules, with no sockets of its own. Transports
+ * feed it through {@link #pipelineInstaller()}; broker-server creates it and wires it to listeners.
+ */
+public final class Broker {
+
+    /** Tasks one session owner may have queued before new work is refused (and counted). */
+    static final int OWNER_QUEUE_CAPACITY = 1 << 18;
+
+    private final PlatformPolicy policy;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final TopicTrie<Subscriber> trie = new TopicTrie<>();
+    private final SessionOwners owners;
+    private final SessionRegistry registry;
+    private final Router router;
+    private final Authenticator authenticator;
+    private final Disconnector disconnector;
+    private final MqttPipelineInstaller installer;
+
+    public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store) {
+        this(config, authenticator, store, Runtime.getRuntime().availableProcessors());
+    }
+
+    public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store, int sessionThreads) {
+        this.policy = new PlatformPolicy(config.platform(), config.limits());
+        this.authenticator = authenticator;
+        this.owners = new SessionOwners(sessionThreads, OWNER_QUEUE_CAPACITY);
+        this.registry = new SessionRegistry(owners, store, trie, metrics, config.limits().maxQueuedMessages(),
+                config.limits().maxInflight());
+        this.router = new Router(trie, registry, policy, metrics);
+        this.disconnector = new Disconnector(metrics);
+        this.installer = new MqttPipelineInstaller(this);
+    }
+
+    public PlatformPolicy policy() {
+        return policy;
+    }
+
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    public SessionRegistry registry() {
+        return registry;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public Disconnector disconnector() {
+        return disconnector;
+    }
+
+    public MqttPipelineInstaller pipelineInstaller() {
+        return installer;
+    }
+
+    /** Subscriptions in the trie, across all sessions. */
+    public int subscriptionCount() {
+        return trie.size();
+    }
+
+    /**
+     * The drain of a graceful shutdown, after the listeners stopped accepting: every owner writes and flushes
+     * what it owes its clients, then each connection is closed; then the owners stop.
+     */
+    public void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        for (Session session : registry.all()) {
+            session.owner().executeAlways(() -> {
+                if (session.connection() != null) {
+                    session.connection().close(CloseReason.SERVER_SHUTTING_DOWN);
+                }
+            });
+        }
+        owners.shutdown(timeout, unit);
+    }
+}

@@ -1,0 +1,43 @@
+package io.ternmq.core.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The broker's counters. Every drop the broker decides on is counted here, so an operator can tell a lossy
+ * subscriber from a lossy broker. Cheap to update from any thread.
+ */
+public final class BrokerMetrics {
+
+    public final LongAdder connectionsAccepted = new LongAdder();
+    public final LongAdder connectionsRefused = new LongAdder();
+    public final LongAdder connectionsOverLimit = new LongAdder();
+    public final LongAdder protocolViolations = new LongAdder();
+    public final LongAdder publishesReceived = new LongAdder();
+    public final LongAdder messagesDelivered = new LongAdder();
+    /** PUBLISH not delivered because it broke a platform limit (topic length, payload size). */
+    public final LongAdder droppedPlatformRule = new LongAdder();
+    /** Oldest message dropped because a session's queue was full. */
+    public final LongAdder droppedQueueFull = new LongAdder();
+    /** QoS 0 message for a session with no live connection. */
+    public final LongAdder droppedOffline = new LongAdder();
+    /** Message that could not be handed to a session's owner because its task queue was full. */
+    public final LongAdder droppedOwnerBusy = new LongAdder();
+
+    /** A snapshot for logs and, later, the HTTP API. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("connections.accepted", connectionsAccepted.sum());
+        m.put("connections.refused", connectionsRefused.sum());
+        m.put("connections.over-limit", connectionsOverLimit.sum());
+        m.put("protocol.violations", protocolViolations.sum());
+        m.put("publishes.received", publishesReceived.sum());
+        m.put("messages.delivered", messagesDelivered.sum());
+        m.put("dropped.platform-rule", droppedPlatformRule.sum());
+        m.put("dropped.queue-full", droppedQueueFull.sum());
+        m.put("dropped.offline", droppedOffline.sum());
+        m.put("dropped.owner-busy", droppedOwnerBusy.sum());
+        return m;
+    }
+}

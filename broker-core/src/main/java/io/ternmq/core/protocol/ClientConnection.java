@@ -1,0 +1,139 @@
+package io.ternmq.core.protocol;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.ternmq.core.connection.CloseReason;
+import io.ternmq.core.connection.Connection;
+import io.ternmq.core.session.Session;
+import io.ternmq.core.session.SessionOwner;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A Netty channel that completed CONNECT, as the engine sees it. It also carries the channel's inbound flow
+ * control: work handed to the session owner is counted, and the channel stops reading while too much of it is
+ * pending, so a fast publisher slows down instead of filling the owner's queue.
+ */
+final class ClientConnection implements Connection {
+
+    /** Stop reading from the socket once this many packets wait for the session owner... */
+    static final int PAUSE_READ_AT = 64;
+    /** ...and read again once the owner has caught up to this many. */
+    static final int RESUME_READ_AT = 16;
+
+    private final Channel channel;
+    private final String transport;
+    private final int protocolLevel;
+    private final String clientId;
+    private final SessionOwner owner;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /** Set and read on the owner thread only. */
+    private Session session;
+
+    ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner) {
+        this.channel = channel;
+        this.transport = transport;
+        this.protocolLevel = protocolLevel;
+        this.clientId = clientId;
+        this.owner = owner;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    SessionOwner owner() {
+        return owner;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    void session(Session session) {
+        this.session = session;
+    }
+
+    /**
+     * Runs work for this connection's session on its owner. Returns false (and the caller closes the
+     * connection) when the owner cannot take more work.
+     */
+    boolean submit(Consumer<Session> work) {
+        if (pending.incrementAndGet() >= PAUSE_READ_AT) {
+            channel.config().setAutoRead(false);
+        }
+        boolean queued = owner.tryExecute(() -> {
+            try {
+                if (session != null) {
+                    work.accept(session);
+                }
+            } finally {
+                if (pending.decrementAndGet() == RESUME_READ_AT) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        });
+        if (!queued) {
+            pending.decrementAndGet();
+        }
+        return queued;
+    }
+
+    /** The channel closed: let the session know, whatever the load. */
+    void closed() {
+        owner.executeAlways(() -> {
+            if (session != null) {
+                session.detach(this);
+            }
+        });
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public int protocolLevel() {
+        return protocolLevel;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void write(MqttMessage message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (reason == CloseReason.SERVER_SHUTTING_DOWN) {
+            // Drain: whatever is written before this point reaches the socket, then the connection closes.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return clientId + "@" + transport + ":" + channel.remoteAddress();
+    }
+}

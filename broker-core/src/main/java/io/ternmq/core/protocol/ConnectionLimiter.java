@@ -1,0 +1,58 @@
+package io.ternmq.core.protocol;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.ternmq.core.metrics.BrokerMetrics;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code limits.max-connections} across every listener: a connection over the limit is closed as soon as it
+ * is accepted, before it can cost more than a socket.
+ */
+@ChannelHandler.Sharable
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+
+    public static final String NAME = "connection-limit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("ternmq.counted");
+
+    private final int max;
+    private final BrokerMetrics metrics;
+    private final AtomicInteger open = new AtomicInteger();
+
+    public ConnectionLimiter(int max, BrokerMetrics metrics) {
+        this.max = max;
+        this.metrics = metrics;
+    }
+
+    public int open() {
+        return open.get();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            metrics.connectionsOverLimit.increment();
+            LOG.warn("refusing connection from {}: limits.max-connections ({}) reached",
+                    ctx.channel().remoteAddress(), max);
+            ctx.close();
+            return;
+        }
+        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+            open.decrementAndGet();
+        }
+        super.channelInactive(ctx);
+    }
+}

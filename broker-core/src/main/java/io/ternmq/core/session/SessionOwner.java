@@ -1,0 +1,98 @@
+package io.ternmq.core.session;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that owns a share of the sessions (Moquette's session event loop): every read and write of a
+ * session's state runs here, so session code needs no locks. Its task queue is bounded; a caller that cannot
+ * enqueue gets {@code false} and decides what that means (drop and count, or close a connection).
+ */
+public final class SessionOwner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionOwner.class);
+    private static final Runnable POISON = () -> { };
+
+    // Unbounded underneath so lifecycle work (a connection that went away) is never refused; ordinary work is
+    // bounded by tryExecute's capacity check.
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final int capacity;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    SessionOwner(String name, int capacity) {
+        this.capacity = capacity;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** True when the caller runs on this owner's thread. */
+    public boolean inOwner() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Enqueues a task; false when the queue is at capacity or the owner is stopping. Never blocks. */
+    public boolean tryExecute(Runnable task) {
+        return !stopping && tasks.size() < capacity && tasks.offer(task);
+    }
+
+    /**
+     * Enqueues a task that must not be lost whatever the load (a connection's end, which frees resources).
+     * At most one such task exists per connection, so this cannot grow without bound.
+     */
+    public void executeAlways(Runnable task) {
+        if (inOwner()) {
+            task.run();
+        } else {
+            tasks.offer(task);
+        }
+    }
+
+    /** Runs the task now when already on this owner, else enqueues it. */
+    public boolean runOrExecute(Runnable task) {
+        if (inOwner()) {
+            task.run();
+            return true;
+        }
+        return tryExecute(task);
+    }
+
+    /** Pending tasks, for tests and metrics. */
+    public int pending() {
+        return tasks.size();
+    }
+
+    private void run() {
+        while (true) {
+            Runnable task;
+            try {
+                task = tasks.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == POISON) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A bug in one session's task must not stop the others sharing this owner.
+                LOG.error("session task failed on {}", thread.getName(), e);
+            }
+        }
+    }
+
+    /** Runs what is queued, then stops the thread. */
+    void stop(long timeout, TimeUnit unit) throws InterruptedException {
+        stopping = true;
+        tasks.offer(POISON);
+        thread.join(unit.toMillis(timeout));
+    }
+}

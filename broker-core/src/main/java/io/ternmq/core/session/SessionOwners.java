@@ -1,0 +1,38 @@
+package io.ternmq.core.session;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed set of {@link SessionOwner}s; a client id always maps to the same one, so all work for one client
+ * id (connect, takeover, publish, acks, deliveries) is serialised without locks.
+ */
+public final class SessionOwners {
+
+    private final SessionOwner[] owners;
+
+    public SessionOwners(int count, int queueCapacity) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        owners = new SessionOwner[count];
+        for (int i = 0; i < count; i++) {
+            owners[i] = new SessionOwner("ternmq-session-" + i, queueCapacity);
+            owners[i].start();
+        }
+    }
+
+    public SessionOwner ownerOf(String clientId) {
+        return owners[Math.floorMod(clientId.hashCode(), owners.length)];
+    }
+
+    public int size() {
+        return owners.length;
+    }
+
+    /** Lets every owner finish its queued work, then stops them. */
+    public void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        for (SessionOwner owner : owners) {
+            owner.stop(timeout, unit);
+        }
+    }
+}

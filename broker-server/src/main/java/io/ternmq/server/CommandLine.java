@@ -1,0 +1,95 @@
+package io.ternmq.server;
+
+import io.ternmq.config.ConfigException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The stable command line of PLATFORM.md section 1. Each value flag maps to one config key, so flags,
+ * environment and file share one validation path in the config module.
+ *
+ * @param configFile the --config file, or null for embedded defaults only
+ * @param overrides  config keys set by flags, in the dotted form ("listeners.tcp-port" -> "1884")
+ */
+record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version) {
+
+    /** Flag -> config key, in the order --help lists them. */
+    static final Map<String, String> VALUE_FLAGS = new LinkedHashMap<>();
+
+    static {
+        VALUE_FLAGS.put("--bind", "listeners.bind");
+        VALUE_FLAGS.put("--tcp-port", "listeners.tcp-port");
+        VALUE_FLAGS.put("--tls-port", "listeners.tls-port");
+        VALUE_FLAGS.put("--quic-port", "listeners.quic-port");
+        VALUE_FLAGS.put("--http-port", "listeners.http-port");
+        VALUE_FLAGS.put("--data-dir", "data-dir");
+    }
+
+    static CommandLine parse(String... args) {
+        Path config = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        boolean help = false;
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> help = true;
+                case "--version", "-V" -> version = true;
+                case "--allow-anonymous" -> overrides.put("allow-anonymous", value == null ? "true" : value);
+                case "--config" -> {
+                    value = value != null ? value : next(args, i++, name);
+                    config = Path.of(value);
+                }
+                default -> {
+                    String key = VALUE_FLAGS.get(name);
+                    if (key == null) {
+                        throw ConfigException.invalidValue("command line", arg, "one of the options --help lists",
+                                "the command line");
+                    }
+                    overrides.put(key, value != null ? value : next(args, i++, name));
+                }
+            }
+        }
+        return new CommandLine(config, overrides, help, version);
+    }
+
+    private static String next(String[] args, int i, String flag) {
+        if (i + 1 >= args.length) {
+            throw ConfigException.invalidValue(flag, "", "a value after " + flag, "the command line");
+        }
+        return args[i + 1];
+    }
+
+    static String usage() {
+        return """
+                Usage: java -jar ternmq.jar [options]
+
+                Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
+                MQTT over TCP on 127.0.0.1:1883, data in ./data.
+
+                Options:
+                  --config FILE       read configuration from a YAML file (docs/configuration.md)
+                  --bind ADDRESS      address every listener binds to (listeners.bind, default 127.0.0.1)
+                  --tcp-port N        MQTT over TCP port, 0 turns it off (listeners.tcp-port, default 1883)
+                  --tls-port N        MQTT over TLS port (listeners.tls-port; not in this build yet, keep 0)
+                  --quic-port N       MQTT over QUIC port (listeners.quic-port; not in this build yet, keep 0)
+                  --http-port N       HTTP admin API port (listeners.http-port; not in this build yet, keep 0)
+                  --data-dir DIR      data directory (data-dir, default ./data)
+                  --allow-anonymous   accept clients without credentials on a non-loopback address
+                  --help              print this help and exit
+                  --version           print the version and exit
+
+                Every configuration key can also be set as an environment variable TERNMQ_<KEY>,
+                e.g. TERNMQ_LIMITS_MAX_CONNECTIONS=5000. Precedence: defaults < file < environment < flags.
+                A bad value stops start-up with exit code 2 and one line naming the key.
+                """;
+    }
+}

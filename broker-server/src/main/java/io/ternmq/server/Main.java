@@ -1,0 +1,104 @@
+package io.ternmq.server;
+
+import ch.qos.logback.classic.Level;
+import io.ternmq.config.BrokerConfig;
+import io.ternmq.config.ConfigException;
+import io.ternmq.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** The entry point of {@code ternmq.jar}. */
+public final class Main {
+
+    /** Exit code for a configuration mistake (PLATFORM.md 1). */
+    static final int EXIT_CONFIG = 2;
+    /** Exit code when the broker could not start for another reason (a port in use, say). */
+    static final int EXIT_START_FAILED = 1;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream err = System.err;
+        TernMq server;
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            if (commandLine.help()) {
+                System.out.print(CommandLine.usage());
+                return;
+            }
+            if (commandLine.version()) {
+                System.out.println("ternmq " + version());
+                return;
+            }
+            server = start(commandLine, System.getenv());
+        } catch (ConfigException e) {
+            err.println("ternmq: " + e.getMessage());
+            System.exit(EXIT_CONFIG);
+            return;
+        } catch (Exception e) {
+            err.println("ternmq: could not start: " + describe(e));
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            server.close();
+            stopped.countDown();
+        };
+        // SIGTERM drains and exits 0 (a JVM shutdown hook would exit 143).
+        Signal.handle(new Signal("TERM"), signal -> stop.run());
+        Signal.handle(new Signal("INT"), signal -> stop.run());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.exit(0);
+    }
+
+    /** Parses the command line and starts the broker exactly as the jar does; for tests too. */
+    public static TernMq start(String[] args, Map<String, String> env) throws InterruptedException {
+        return start(CommandLine.parse(args), env);
+    }
+
+    private static TernMq start(CommandLine commandLine, Map<String, String> env) throws InterruptedException {
+        BrokerConfig config = ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides());
+        applyLogLevel(config.log().level());
+        return TernMq.start(config);
+    }
+
+    private static void applyLogLevel(String level) {
+        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/ternmq-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e.getCause() != null && e.getCause().getMessage() != null) {
+            message = message == null ? e.getCause().getMessage() : message + " (" + e.getCause().getMessage() + ")";
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,33 @@
+package io.ternmq.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole broker configuration: an immutable record tree, built and validated once at start-up by
+ * {@link ConfigLoader} and passed down by constructor injection.
+ *
+ * @param listeners      addresses and ports the broker listens on
+ * @param dataDir        directory for sessions, device registry, certificates and the admin token
+ * @param allowAnonymous whether clients without credentials may connect on a non-loopback bind
+ * @param limits         bounds on everything a client controls
+ * @param platform       the platform profile rules (wills, retained messages, delivered QoS, keepalive range)
+ * @param log            logging settings
+ */
+public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
+                           LimitsConfig limits, PlatformConfig platform, LogConfig log) {
+
+    public BrokerConfig {
+        Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /** The embedded defaults: what the broker runs with when given no file, no environment and no flags. */
+    public static BrokerConfig defaults() {
+        return ConfigLoader.load(null, Map.of(), Map.of());
+    }
+}

@@ -1,0 +1,187 @@
+package io.ternmq.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One setting: its dotted name, embedded default, value type and command-line flag. The constants below are the
+ * whole key table, in documentation order; everything else (YAML sections, environment names, --help, docs)
+ * derives from it.
+ */
+final class ConfigKey<T> {
+
+    static final ConfigKey<String> BIND =
+            new ConfigKey<>("listeners.bind", "127.0.0.1", "--bind", ValueType.bindAddress());
+    static final ConfigKey<Integer> TCP_PORT =
+            new ConfigKey<>("listeners.tcp-port", "1883", "--tcp-port", ValueType.port());
+    static final ConfigKey<Integer> TLS_PORT =
+            new ConfigKey<>("listeners.tls-port", "0", "--tls-port", ValueType.port());
+    static final ConfigKey<Integer> QUIC_PORT =
+            new ConfigKey<>("listeners.quic-port", "0", "--quic-port", ValueType.port());
+    static final ConfigKey<Integer> HTTP_PORT =
+            new ConfigKey<>("listeners.http-port", "0", "--http-port", ValueType.port());
+    static final ConfigKey<Path> DATA_DIR =
+            new ConfigKey<>("data-dir", "./data", "--data-dir", ValueType.path());
+    static final ConfigKey<Boolean> ALLOW_ANONYMOUS =
+            new ConfigKey<>("allow-anonymous", "false", "--allow-anonymous", ValueType.bool());
+
+    static final ConfigKey<Integer> MAX_CONNECTIONS =
+            new ConfigKey<>("limits.max-connections", "100000", null, ValueType.integer(1, 10_000_000));
+    static final ConfigKey<Integer> MAX_PACKET_SIZE =
+            new ConfigKey<>("limits.max-packet-size", "260KiB", null, ValueType.size(64, 268_435_455));
+    static final ConfigKey<Integer> MAX_PAYLOAD =
+            new ConfigKey<>("limits.max-payload", "256KiB", null, ValueType.size(0, 268_435_455));
+    static final ConfigKey<Integer> MAX_TOPIC_LENGTH =
+            new ConfigKey<>("limits.max-topic-length", "128", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_CLIENT_ID_LENGTH =
+            new ConfigKey<>("limits.max-client-id-length", "128", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_QUEUED_MESSAGES =
+            new ConfigKey<>("limits.max-queued-messages", "1000", null, ValueType.integer(1, 10_000_000));
+    static final ConfigKey<Integer> MAX_INFLIGHT =
+            new ConfigKey<>("limits.max-inflight", "32", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Duration> CONNECT_TIMEOUT = new ConfigKey<>("limits.connect-timeout", "10s", null,
+            ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+
+    static final ConfigKey<WillPolicy> WILL_MESSAGES = new ConfigKey<>("platform.will-messages", "refuse", null,
+            ValueType.enumeration(WillPolicy.class));
+    static final ConfigKey<RetainPolicy> RETAINED_MESSAGES = new ConfigKey<>("platform.retained-messages",
+            "refuse", null, ValueType.enumeration(RetainPolicy.class));
+    static final ConfigKey<DeliveryQos> DELIVERY_QOS = new ConfigKey<>("platform.delivery-qos", "publisher", null,
+            ValueType.enumeration(DeliveryQos.class));
+    static final ConfigKey<Integer> KEEPALIVE_MIN =
+            new ConfigKey<>("platform.keepalive-min", "30", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> KEEPALIVE_MAX =
+            new ConfigKey<>("platform.keepalive-max", "1200", null, ValueType.integer(1, 65535));
+
+    static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
+            ValueType.word("trace", "debug", "info", "warn", "error"));
+
+    static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, DATA_DIR,
+            ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
+            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
+            KEEPALIVE_MIN, KEEPALIVE_MAX, LOG_LEVEL);
+
+    private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);
+    private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::envName);
+
+    private final String name;
+    private final String defaultValue;
+    private final String flag;
+    private final ValueType<T> type;
+
+    private ConfigKey(String name, String defaultValue, String flag, ValueType<T> type) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+        this.flag = flag;
+        this.type = type;
+    }
+
+    /** Dotted name, e.g. {@code limits.max-connections}. */
+    String name() {
+        return name;
+    }
+
+    /** The YAML section holding this key, or "" for a top-level key. */
+    String section() {
+        int dot = name.indexOf('.');
+        return dot < 0 ? "" : name.substring(0, dot);
+    }
+
+    /** The key's name inside its section, e.g. {@code max-connections}. */
+    String leaf() {
+        return name.substring(name.indexOf('.') + 1);
+    }
+
+    String defaultValue() {
+        return defaultValue;
+    }
+
+    /** The dedicated command-line flag, or null if the key has none. */
+    String flag() {
+        return flag;
+    }
+
+    String allowed() {
+        return type.allowed();
+    }
+
+    String envName() {
+        return envName(name);
+    }
+
+    /** Parses a raw value; throws {@link IllegalArgumentException} if it is not allowed. */
+    T parse(String raw) {
+        return type.parse(raw);
+    }
+
+    static String envName(String dottedKey) {
+        return "TERNMQ_" + dottedKey.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    static ConfigKey<?> byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    static ConfigKey<?> byEnvName(String envName) {
+        return BY_ENV.get(envName);
+    }
+
+    static boolean isSection(String name) {
+        return !name.isEmpty() && ALL.stream().anyMatch(k -> k.section().equals(name));
+    }
+
+    /** The names a YAML mapping may hold at the top of the file: sections and top-level keys. */
+    static List<String> topLevelNames() {
+        return ALL.stream().map(k -> k.section().isEmpty() ? k.name() : k.section()).distinct().toList();
+    }
+
+    static List<ConfigKey<?>> inSection(String section) {
+        return ALL.stream().filter(k -> k.section().equals(section)).toList();
+    }
+
+    /** The operator's hint after an unknown dotted key: the keys of its section if that exists, else all keys. */
+    static String knownKeysNear(String dottedKey) {
+        int dot = dottedKey.indexOf('.');
+        String section = dot < 0 ? "" : dottedKey.substring(0, dot);
+        if (isSection(section)) {
+            return "known keys under " + section + ": " + join(inSection(section), ConfigKey::leaf);
+        }
+        return "known keys: " + join(ALL, ConfigKey::name);
+    }
+
+    /** The operator's hint after an unknown TERNMQ_ variable: the variables of its section if one matches. */
+    static String knownEnvNamesNear(String envName) {
+        for (String section : topLevelNames()) {
+            if (isSection(section) && envName.startsWith(envName(section) + "_")) {
+                return "known variables under " + section + ": " + join(inSection(section), ConfigKey::envName);
+            }
+        }
+        return "known variables: " + join(ALL, ConfigKey::envName);
+    }
+
+    private static String join(List<ConfigKey<?>> keys, Function<ConfigKey<?>, String> part) {
+        return keys.stream().map(part).collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, ConfigKey<?>> index(List<ConfigKey<?>> keys,
+                                                   Function<ConfigKey<?>, String> by) {
+        Map<String, ConfigKey<?>> map = new LinkedHashMap<>();
+        for (ConfigKey<?> key : keys) {
+            if (map.put(by.apply(key), key) != null) {
+                throw new IllegalStateException("duplicate configuration key " + by.apply(key));
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

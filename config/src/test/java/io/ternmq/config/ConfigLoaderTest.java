@@ -1,0 +1,161 @@
+package io.ternmq.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        return Files.writeString(dir.resolve("ternmq.yaml"), text);
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedTable() {
+        BrokerConfig c = BrokerConfig.defaults();
+        assertEquals(new ListenersConfig("127.0.0.1", 1883, 0, 0, 0), c.listeners());
+        assertEquals(Path.of("./data"), c.dataDir());
+        assertFalse(c.allowAnonymous());
+        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10)),
+                c.limits());
+        assertEquals(new PlatformConfig(WillPolicy.REFUSE, RetainPolicy.REFUSE, DeliveryQos.PUBLISHER, 30, 1200),
+                c.platform());
+        assertEquals(new LogConfig("info"), c.log());
+    }
+
+    @Test
+    void noFileNoEnvironmentNoFlagsIsTheDefaults() {
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(null, Map.of(), Map.of()));
+    }
+
+    @Test
+    void emptyOrCommentOnlyFileIsTheDefaults() throws IOException {
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(yaml(""), Map.of(), Map.of()));
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(yaml("# nothing set\n"), Map.of(), Map.of()));
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(yaml("limits:\n"), Map.of(), Map.of()));
+    }
+
+    @Test
+    void fileSetsEveryKindOfValue() throws IOException {
+        Path file = yaml("""
+                listeners:
+                  bind: 0.0.0.0
+                  tcp-port: 11883
+                data-dir: /var/lib/ternmq
+                allow-anonymous: true
+                limits:
+                  max-connections: 5000
+                  max-packet-size: 1MiB
+                  max-payload: "512KiB"
+                  connect-timeout: 500ms
+                platform:
+                  will-messages: ignore
+                  retained-messages: IGNORE
+                  delivery-qos: Standard
+                  keepalive-min: 10
+                  keepalive-max: 60
+                log:
+                  level: DEBUG
+                """);
+        BrokerConfig c = ConfigLoader.load(file, Map.of(), Map.of());
+        assertEquals(new ListenersConfig("0.0.0.0", 11883, 0, 0, 0), c.listeners());
+        assertEquals(Path.of("/var/lib/ternmq"), c.dataDir());
+        assertTrue(c.allowAnonymous());
+        assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 1000, 32, Duration.ofMillis(500)),
+                c.limits());
+        assertEquals(new PlatformConfig(WillPolicy.IGNORE, RetainPolicy.IGNORE, DeliveryQos.STANDARD, 10, 60),
+                c.platform());
+        assertEquals("debug", c.log().level());
+    }
+
+    @Test
+    void keysLeftOutOfTheFileKeepTheirDefaults() throws IOException {
+        BrokerConfig c = ConfigLoader.load(yaml("limits:\n  max-inflight: 8\n"), Map.of(), Map.of());
+        assertEquals(8, c.limits().maxInflight());
+        assertEquals(100_000, c.limits().maxConnections());
+        assertEquals(BrokerConfig.defaults().listeners(), c.listeners());
+    }
+
+    @Test
+    void environmentOverridesFile() throws IOException {
+        Path file = yaml("limits:\n  max-connections: 5000\nlog:\n  level: warn\n");
+        BrokerConfig c = ConfigLoader.load(file, Map.of("TERNMQ_LIMITS_MAX_CONNECTIONS", "7000"), Map.of());
+        assertEquals(7000, c.limits().maxConnections());
+        assertEquals("warn", c.log().level(), "keys the environment does not name keep the file's value");
+    }
+
+    @Test
+    void flagsOverrideEnvironmentAndFile() throws IOException {
+        Path file = yaml("listeners:\n  tcp-port: 2000\n  bind: 10.0.0.1\n");
+        Map<String, String> env = Map.of("TERNMQ_LISTENERS_TCP_PORT", "3000", "TERNMQ_DATA_DIR", "/env/data");
+        Map<String, String> flags = Map.of("listeners.tcp-port", "4000", "data-dir", "/flag/data",
+                "allow-anonymous", "true");
+        BrokerConfig c = ConfigLoader.load(file, env, flags);
+        assertEquals(4000, c.listeners().tcpPort());
+        assertEquals(Path.of("/flag/data"), c.dataDir());
+        assertEquals("10.0.0.1", c.listeners().bind());
+        assertTrue(c.allowAnonymous());
+    }
+
+    @Test
+    void environmentOverridesDefaultsWithoutAFile() {
+        Map<String, String> env = Map.of("TERNMQ_PLATFORM_DELIVERY_QOS", "standard",
+                "TERNMQ_LIMITS_CONNECT_TIMEOUT", "2m", "TERNMQ_LISTENERS_BIND", "::1");
+        BrokerConfig c = ConfigLoader.load(null, env, Map.of());
+        assertEquals(DeliveryQos.STANDARD, c.platform().deliveryQos());
+        assertEquals(Duration.ofMinutes(2), c.limits().connectTimeout());
+        assertEquals("::1", c.listeners().bind());
+    }
+
+    @Test
+    void environmentVariablesWithoutThePrefixAreIgnored() {
+        Map<String, String> env = Map.of("PATH", "/usr/bin", "HOME", "/root", "ternmq_log_level", "nonsense",
+                "TERNMQX", "x");
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(null, env, Map.of()));
+    }
+
+    @Test
+    void crossFieldChecksSeeTheFinalValuesOfAllLayers() throws IOException {
+        // The file alone breaks max-packet-size >= max-payload; the environment repairs it.
+        Path file = yaml("limits:\n  max-payload: 1MiB\n");
+        BrokerConfig c = ConfigLoader.load(file, Map.of("TERNMQ_LIMITS_MAX_PACKET_SIZE", "2MiB"), Map.of());
+        assertEquals(2 * 1_048_576, c.limits().maxPacketSize());
+        assertEquals(1_048_576, c.limits().maxPayload());
+    }
+
+    @Test
+    void equalBoundsPassTheCrossFieldChecks() {
+        BrokerConfig c = ConfigLoader.load(null, Map.of(), Map.of("limits.max-packet-size", "1000",
+                "limits.max-payload", "1000", "platform.keepalive-min", "60", "platform.keepalive-max", "60"));
+        assertEquals(1000, c.limits().maxPacketSize());
+        assertEquals(60, c.platform().keepaliveMax());
+    }
+
+    @Test
+    void portZeroTurnsAListenerOffAndIsAccepted() {
+        BrokerConfig c = ConfigLoader.load(null, Map.of(), Map.of("listeners.tcp-port", "0"));
+        assertEquals(0, c.listeners().tcpPort());
+    }
+
+    @Test
+    void bracketedIpv6BindIsStoredWithoutBrackets() {
+        BrokerConfig c = ConfigLoader.load(null, Map.of(), Map.of("listeners.bind", "[::1]"));
+        assertEquals("::1", c.listeners().bind());
+    }
+
+    @Test
+    void nullMapsAreTreatedAsEmpty() {
+        assertEquals(BrokerConfig.defaults(), ConfigLoader.load(null, null, null));
+    }
+}

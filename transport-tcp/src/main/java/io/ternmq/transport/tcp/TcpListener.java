@@ -1,0 +1,68 @@
+package io.ternmq.transport.tcp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.ternmq.core.protocol.MqttPipelineInstaller;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MQTT over plain TCP. Everything MQTT comes from the shared {@link MqttPipelineInstaller}; this class only
+ * binds the socket and sets socket options.
+ */
+public final class TcpListener implements AutoCloseable {
+
+    public static final String TRANSPORT = "tcp";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
+    /** Above this many unsent bytes a connection reports unwritable and its session queues instead. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final NettyEventLoops loops;
+    private final MqttPipelineInstaller installer;
+    private final String host;
+    private final int port;
+    private Channel serverChannel;
+
+    public TcpListener(NettyEventLoops loops, MqttPipelineInstaller installer, String host, int port) {
+        this.loops = loops;
+        this.installer = installer;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Binds and starts accepting; returns the bound address (useful with port 0 in tests). */
+    public InetSocketAddress start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.acceptors(), loops.workers())
+                .channel(loops.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        installer.install(ch, TRANSPORT);
+                    }
+                });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("MQTT over TCP listening on {}:{}", bound.getHostString(), bound.getPort());
+        return bound;
+    }
+
+    /** Stops accepting new connections; open ones stay. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+    }
+}
