@@ -39,6 +39,7 @@ public final class Broker {
         this(config, authenticator, store, Runtime.getRuntime().availableProcessors());
     }
 
+    /** sessionThreads 0 runs session work on the calling thread: only for deterministic tests. */
     public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store, int sessionThreads) {
         this.policy = new PlatformPolicy(config.platform(), config.limits());
         this.authenticator = authenticator;

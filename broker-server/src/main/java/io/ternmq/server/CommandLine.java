@@ -1,6 +1,7 @@
 package io.ternmq.server;
 
 import io.ternmq.config.ConfigException;
+import io.ternmq.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,6 +70,11 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
     }
 
     static String usage() {
+        StringBuilder keys = new StringBuilder("\nConfiguration keys (YAML path, environment variable):\n");
+        for (String key : ConfigLoader.keys()) {
+            keys.append(String.format("  %-32s %s%n", key, ConfigLoader.envName(key)));
+        }
+        keys.append("\nEvery key, its default and meaning: docs/configuration.md\n");
         return """
                 Usage: java -jar ternmq.jar [options]
 
@@ -90,6 +96,6 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 Every configuration key can also be set as an environment variable TERNMQ_<KEY>,
                 e.g. TERNMQ_LIMITS_MAX_CONNECTIONS=5000. Precedence: defaults < file < environment < flags.
                 A bad value stops start-up with exit code 2 and one line naming the key.
-                """;
+                """ + keys;
     }
 }

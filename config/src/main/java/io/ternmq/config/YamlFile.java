@@ -2,6 +2,7 @@ package io.ternmq.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -113,6 +114,9 @@ final class YamlFile {
             throw ConfigException.badFile(name, "invalid YAML: " + problem(e), "a YAML file", e);
         } catch (YamlEngineException e) {
             // The stream is read lazily, so I/O failures during parsing arrive wrapped.
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw ConfigException.badFile(name, "not valid UTF-8 or UTF-16 text", "a YAML file", e);
+            }
             if (e.getCause() instanceof IOException io) {
                 throw ConfigException.badFile(name, "cannot be read: " + io.getMessage(), "a readable YAML file", e);
             }
@@ -121,7 +125,10 @@ final class YamlFile {
     }
 
     private static String problem(MarkedYamlEngineException e) {
-        String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+        // snakeyaml-engine splits its sentence: context "expected a single document in the stream",
+        // problem "but found another document"; put it back together on one line.
+        String what = e.getContext() == null ? e.getProblem()
+                : e.getProblem() == null ? e.getContext() : firstLine(e.getContext()) + ", " + firstLine(e.getProblem());
         String where = e.getProblemMark().or(e::getContextMark)
                 .map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
         return firstLine(what) + where;

@@ -243,6 +243,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void javaTypeTagsAreRefusedNotInstantiated() throws IOException {
+        ConfigException e = fromFile("log: !!java.lang.ProcessBuilder [touch, /tmp/pwned]\n");
+        assertEquals("config", e.key());
+        assertTrue(e.getMessage().contains("could not determine a constructor"), e.getMessage());
+    }
+
+    @Test
+    void severalYamlDocumentsAreRefused() throws IOException {
+        ConfigException e = fromFile("---\nlog: {level: info}\n---\nlog: {level: warn}\n");
+        assertTrue(e.getMessage().contains("expected a single document in the stream, but found another document"),
+                e.getMessage());
+    }
+
+    @Test
     void missingFileIsRefused() {
         Path missing = dir.resolve("nope.yaml");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, Map.of(), Map.of()));

@@ -25,21 +25,34 @@ public final class SessionOwner {
 
     SessionOwner(String name, int capacity) {
         this.capacity = capacity;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
+        this.thread = name == null ? null : new Thread(this::run, name);
+        if (thread != null) {
+            thread.setDaemon(true);
+        }
+    }
+
+    /** An owner without a thread that runs each task at once on the caller: for deterministic tests. */
+    static SessionOwner inline() {
+        return new SessionOwner(null, Integer.MAX_VALUE);
     }
 
     void start() {
-        thread.start();
+        if (thread != null) {
+            thread.start();
+        }
     }
 
-    /** True when the caller runs on this owner's thread. */
+    /** True when the caller runs on this owner's thread (always, for an inline owner). */
     public boolean inOwner() {
-        return Thread.currentThread() == thread;
+        return thread == null || Thread.currentThread() == thread;
     }
 
     /** Enqueues a task; false when the queue is at capacity or the owner is stopping. Never blocks. */
     public boolean tryExecute(Runnable task) {
+        if (thread == null) {
+            task.run();
+            return true;
+        }
         return !stopping && tasks.size() < capacity && tasks.offer(task);
     }
 
@@ -92,6 +105,9 @@ public final class SessionOwner {
     /** Runs what is queued, then stops the thread. */
     void stop(long timeout, TimeUnit unit) throws InterruptedException {
         stopping = true;
+        if (thread == null) {
+            return;
+        }
         tasks.offer(POISON);
         thread.join(unit.toMillis(timeout));
     }

@@ -10,9 +10,18 @@ public final class SessionOwners {
 
     private final SessionOwner[] owners;
 
+    /**
+     * @param count         owner threads; 0 makes one inline owner that runs every task on its caller, which
+     *                      only deterministic tests (EmbeddedChannel) want
+     * @param queueCapacity tasks an owner accepts before {@link SessionOwner#tryExecute} refuses
+     */
     public SessionOwners(int count, int queueCapacity) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be at least 1");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative");
+        }
+        if (count == 0) {
+            owners = new SessionOwner[] {SessionOwner.inline()};
+            return;
         }
         owners = new SessionOwner[count];
         for (int i = 0; i < count; i++) {

@@ -1,0 +1,97 @@
+package io.ternmq.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The built ternmq.jar run as a separate process, the way a newcomer runs it. */
+final class JarProcess implements AutoCloseable {
+
+    final Process process;
+    final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private JarProcess(Process process) {
+        this.process = process;
+        reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "jar-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("ternmq.jar", "target/ternmq.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("run after 'mvn package': " + jar.toAbsolutePath() + " is missing");
+        }
+        return jar;
+    }
+
+    static JarProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TERNMQ_"));
+        pb.environment().putAll(env);
+        return new JarProcess(pb.start());
+    }
+
+    /** Waits for a line containing text; false if the process ended or the time ran out first. */
+    boolean awaitLine(String text, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            if (output.stream().anyMatch(l -> l.contains(text))) {
+                return true;
+            }
+            if (!process.isAlive() && output.stream().noneMatch(l -> l.contains(text))) {
+                Thread.sleep(100); // let the reader catch the last lines
+                return output.stream().anyMatch(l -> l.contains(text));
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    int awaitExit(long timeoutSeconds) throws InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("ternmq.jar did not exit within " + timeoutSeconds + " s; output: " + output);
+        }
+        reader.join(5_000); // every line the process printed, up to end of stream
+        return process.exitValue();
+    }
+
+    /**
+     * SIGTERM, as a service manager or docker stop sends it. Sent with kill(1): Process.destroy() would also
+     * close our end of the output pipe and lose the shutdown lines.
+     */
+    void terminate() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.ternmq.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jar's command line: --help, --version, exit codes, one-line errors that name the key. */
+class LauncherIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionAndHelpExitZero() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--version")) {
+            assertEquals(0, p.awaitExit(30));
+            assertTrue(p.output.get(0).matches("ternmq \\d+\\.\\d+\\.\\d+.*"), p.output.toString());
+        }
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--help")) {
+            assertEquals(0, p.awaitExit(30));
+            String help = String.join("\n", p.output);
+            for (String flag : List.of("--config", "--bind", "--tcp-port", "--tls-port", "--quic-port",
+                    "--http-port", "--data-dir", "--allow-anonymous", "TERNMQ_LIMITS_MAX_QUEUED_MESSAGES",
+                    "platform.delivery-qos")) {
+                assertTrue(help.contains(flag), "--help does not mention " + flag);
+            }
+        }
+    }
+
+    @Test
+    void badFlagValueExitsTwoWithOneLineNamingTheKey() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-port", "70000")) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "listeners.tcp-port", "70000");
+        }
+    }
+
+    @Test
+    void badEnvironmentValueExitsTwo() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of("TERNMQ_LIMITS_MAX_CONNECTIONS", "lots"))) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "limits.max-connections", "lots");
+        }
+    }
+
+    @Test
+    void unknownKeyInTheConfigFileExitsTwo() throws Exception {
+        Path config = Files.writeString(dir.resolve("ternmq.yaml"), "limits:\n  max-conections: 5\n");
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--config", config.toString())) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "max-conections", "");
+        }
+    }
+
+    @Test
+    void unknownOptionExitsTwo() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-prot", "1")) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "--tcp-prot", "");
+        }
+    }
+
+    @Test
+    void nonLoopbackBindWithoutAllowAnonymousRefusesToStart() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--bind", "0.0.0.0", "--tcp-port",
+                Integer.toString(TestBroker.freePort()))) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "listeners.bind", "0.0.0.0");
+        }
+    }
+
+    @Test
+    void configFileIsReadAndFlagsOverrideIt() throws Exception {
+        int filePort = TestBroker.freePort();
+        int flagPort = TestBroker.freePort();
+        Path config = Files.writeString(dir.resolve("ternmq.yaml"),
+                "listeners:\n  tcp-port: " + filePort + "\nlimits:\n  max-connections: 10\n");
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--config", config.toString(),
+                "--tcp-port", Integer.toString(flagPort))) {
+            assertTrue(p.awaitLine("ternmq ready", 30_000), p.output.toString());
+            assertTrue(p.output.stream().anyMatch(l -> l.contains("listening on 127.0.0.1:" + flagPort)),
+                    p.output.toString());
+            p.terminate();
+            assertEquals(0, p.awaitExit(30));
+        }
+    }
+
+    @Test
+    void portInUseExitsOneWithAClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(taken.getLocalPort()))) {
+            assertEquals(1, p.awaitExit(30));
+            assertTrue(p.output.stream().anyMatch(l -> l.startsWith("ternmq: could not start")),
+                    p.output.toString());
+            assertFalse(p.output.stream().anyMatch(l -> l.contains("ternmq ready")));
+        }
+    }
+
+    private static void assertOneLineNaming(JarProcess p, String key, String value) {
+        List<String> errors = p.output.stream().filter(l -> l.startsWith("ternmq: ")).toList();
+        assertEquals(1, errors.size(), "expected one error line: " + p.output);
+        assertTrue(errors.get(0).contains(key), "error line does not name " + key + ": " + errors.get(0));
+        assertTrue(errors.get(0).contains(value), "error line does not show the value: " + errors.get(0));
+        assertFalse(p.output.stream().anyMatch(l -> l.contains("\tat ")), "a stack trace for a user mistake");
+    }
+}
