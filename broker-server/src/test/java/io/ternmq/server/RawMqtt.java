@@ -1,0 +1,80 @@
+package io.ternmq.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A bare socket speaking hand-built MQTT 3.1.1 packets, for what a well-behaved client library will not do. */
+final class RawMqtt implements AutoCloseable {
+
+    final Socket socket;
+
+    RawMqtt(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(20_000);
+    }
+
+    /** CONNECT 3.1.1 with clean session 1; returns the 4 CONNACK bytes. */
+    byte[] connect(String clientId, int keepalive) throws IOException {
+        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(new byte[] {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, (byte) (keepalive >> 8), (byte) keepalive});
+        body.write(id.length >> 8);
+        body.write(id.length);
+        body.write(id);
+        send(0x10, body.toByteArray());
+        return in().readNBytes(4);
+    }
+
+    /** SUBSCRIBE one filter at QoS 1, without reading the SUBACK. */
+    void subscribe(int packetId, String filter) throws IOException {
+        byte[] f = filter.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(packetId >> 8);
+        body.write(packetId);
+        body.write(f.length >> 8);
+        body.write(f.length);
+        body.write(f);
+        body.write(1);
+        send(0x82, body.toByteArray());
+    }
+
+    void send(int firstByte, byte[] body) throws IOException {
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(firstByte);
+        int len = body.length;
+        do {
+            int digit = len % 128;
+            len /= 128;
+            packet.write(len > 0 ? digit | 0x80 : digit);
+        } while (len > 0);
+        packet.write(body);
+        socket.getOutputStream().write(packet.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    InputStream in() throws IOException {
+        return socket.getInputStream();
+    }
+
+    /** True once the broker closed the socket (end of stream), reading and discarding anything before it. */
+    boolean closedByBroker() throws IOException {
+        try {
+            while (in().read() != -1) {
+                // discard
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset by the broker
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
