@@ -1,5 +1,6 @@
 package io.ternmq.core.auth;
 
+import io.ternmq.core.connection.TlsIdentity;
 import java.net.SocketAddress;
 
 /**
@@ -11,7 +12,8 @@ import java.net.SocketAddress;
  * @param protocolLevel   3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)
  * @param transport       the listener that accepted the connection, e.g. "tcp"
  * @param remoteAddress   the client's address as the transport sees it
+ * @param tlsIdentity     the verified client certificate's identity, or null without mutual TLS
  */
 public record ConnectRequest(String clientId, String username, byte[] password, int protocolLevel,
-                             String transport, SocketAddress remoteAddress) {
+                             String transport, SocketAddress remoteAddress, TlsIdentity tlsIdentity) {
 }

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.ConnectRequest;
+import io.ternmq.core.connection.TlsIdentity;
 import io.ternmq.core.session.SessionRegistry;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +136,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ConnectRequest request = new ConnectRequest(clientId,
                 connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
                 connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null,
-                level, transport, ctx.channel().remoteAddress());
+                level, transport, ctx.channel().remoteAddress(), ctx.channel().attr(TlsIdentity.KEY).get());
         AuthResult auth = broker.authenticator().authenticate(request);
         if (auth == AuthResult.BAD_CREDENTIALS) {
             refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
