@@ -14,6 +14,7 @@ import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.SessionStore;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
+import io.ternmq.core.trace.MessageTrace;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +35,7 @@ public final class Broker {
     private final Authenticator authenticator;
     private final Disconnector disconnector;
     private final MqttPipelineInstaller installer;
+    private final MessageTrace trace;
 
     public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store) {
         this(config, authenticator, store, Runtime.getRuntime().availableProcessors());
@@ -48,6 +50,7 @@ public final class Broker {
                 config.limits().maxInflight());
         this.router = new Router(trie, registry, policy, metrics);
         this.disconnector = new Disconnector(metrics);
+        this.trace = new MessageTrace(config.log().traceRingSize());
         this.installer = new MqttPipelineInstaller(this);
     }
 
@@ -75,6 +78,10 @@ public final class Broker {
         return disconnector;
     }
 
+    public MessageTrace trace() {
+        return trace;
+    }
+
     public MqttPipelineInstaller pipelineInstaller() {
         return installer;
     }
@@ -97,5 +104,6 @@ public final class Broker {
             });
         }
         owners.shutdown(timeout, unit);
+        registry.close();
     }
 }

@@ -79,13 +79,14 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 Usage: java -jar ternmq.jar [options]
 
                 Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
-                MQTT over TCP on 127.0.0.1:1883, data in ./data.
+                MQTT over TCP on 127.0.0.1:1883, MQTT over TLS on 127.0.0.1:8883 (with a self-signed
+                certificate generated into ./data/tls on first start), data in ./data.
 
                 Options:
                   --config FILE       read configuration from a YAML file (docs/configuration.md)
                   --bind ADDRESS      address every listener binds to (listeners.bind, default 127.0.0.1)
                   --tcp-port N        MQTT over TCP port, 0 turns it off (listeners.tcp-port, default 1883)
-                  --tls-port N        MQTT over TLS port (listeners.tls-port; not in this build yet, keep 0)
+                  --tls-port N        MQTT over TLS port, 0 turns it off (listeners.tls-port, default 8883)
                   --quic-port N       MQTT over QUIC port (listeners.quic-port; not in this build yet, keep 0)
                   --http-port N       HTTP admin API port (listeners.http-port; not in this build yet, keep 0)
                   --data-dir DIR      data directory (data-dir, default ./data)
@@ -96,6 +97,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 Every configuration key can also be set as an environment variable TERNMQ_<KEY>,
                 e.g. TERNMQ_LIMITS_MAX_CONNECTIONS=5000. Precedence: defaults < file < environment < flags.
                 A bad value stops start-up with exit code 2 and one line naming the key.
+                SIGHUP re-reads the TLS certificate files (docs/tls.md).
                 """ + keys;
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.ConfigLoader;
+import io.ternmq.core.trace.MessageTrace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -56,6 +57,8 @@ public final class Main {
         // SIGTERM drains and exits 0 (a JVM shutdown hook would exit 143).
         Signal.handle(new Signal("TERM"), signal -> stop.run());
         Signal.handle(new Signal("INT"), signal -> stop.run());
+        // SIGHUP re-reads the TLS certificate files, as the reload-interval poll does when they change.
+        Signal.handle(new Signal("HUP"), signal -> server.reloadTls("SIGHUP"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -71,14 +74,17 @@ public final class Main {
 
     private static TernMq start(CommandLine commandLine, Map<String, String> env) throws InterruptedException {
         BrokerConfig config = ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides());
-        applyLogLevel(config.log().level());
+        applyLogLevels(config.log().level(), config.log().trace());
         return TernMq.start(config);
     }
 
-    private static void applyLogLevel(String level) {
-        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger logback) {
-            logback.setLevel(Level.toLevel(level, Level.INFO));
+    /** log.level sets the root logger; log.trace turns the message trace logger on (it is off otherwise). */
+    private static void applyLogLevels(String level, boolean trace) {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(Level.toLevel(level, Level.INFO));
+        }
+        if (LoggerFactory.getLogger(MessageTrace.LOGGER) instanceof ch.qos.logback.classic.Logger traceLogger) {
+            traceLogger.setLevel(trace ? Level.INFO : Level.OFF);
         }
     }
 

@@ -9,6 +9,8 @@ import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.session.InMemorySessionStore;
 import io.ternmq.transport.tcp.NettyEventLoops;
 import io.ternmq.transport.tcp.TcpListener;
+import io.ternmq.transport.tcp.tls.ReloadableTlsContext;
+import io.ternmq.transport.tcp.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,17 +31,32 @@ public final class TernMq implements AutoCloseable {
     private final BrokerConfig config;
     private final Broker broker;
     private final NettyEventLoops loops;
-    private final TcpListener tcp;
-    private final InetSocketAddress tcpAddress;
+    private final Listeners listeners;
     private boolean closed;
 
-    private TernMq(BrokerConfig config, Broker broker, NettyEventLoops loops, TcpListener tcp,
-                   InetSocketAddress tcpAddress) {
+    /** The socket listeners that are on, with their bound addresses (null where a listener is off). */
+    private record Listeners(TcpListener tcp, InetSocketAddress tcpAddress, TcpListener tls,
+                             InetSocketAddress tlsAddress, ReloadableTlsContext tlsContext, TlsFront tlsFront) {
+
+        /** Stops accepting; open connections stay. */
+        void close() {
+            if (tcp != null) {
+                tcp.close();
+            }
+            if (tls != null) {
+                tls.close();
+            }
+            if (tlsContext != null) {
+                tlsContext.close();
+            }
+        }
+    }
+
+    private TernMq(BrokerConfig config, Broker broker, NettyEventLoops loops, Listeners listeners) {
         this.config = config;
         this.broker = broker;
         this.loops = loops;
-        this.tcp = tcp;
-        this.tcpAddress = tcpAddress;
+        this.listeners = listeners;
     }
 
     /**
@@ -47,35 +64,60 @@ public final class TernMq implements AutoCloseable {
      * {@code ternmq ready}. Throws {@link ConfigException} for a configuration the broker cannot run.
      */
     public static TernMq start(BrokerConfig config) throws InterruptedException {
-        ListenersConfig listeners = config.listeners();
-        refuseUnbuiltListener("listeners.tls-port", listeners.tlsPort(), "TLS");
-        refuseUnbuiltListener("listeners.quic-port", listeners.quicPort(), "QUIC");
-        refuseUnbuiltListener("listeners.http-port", listeners.httpPort(), "HTTP API");
-        if (listeners.tcpPort() == 0) {
-            throw ConfigException.invalidValue("listeners.tcp-port", "0",
-                    "1..65535 while it is the only listener in this build", "the merged configuration");
-        }
-        Authenticator authenticator = anonymousAccess(config);
+        checkListeners(config.listeners());
+        return start(config, anonymousAccess(config));
+    }
+
+    /** As {@link #start(BrokerConfig)}, with the authenticator given (tests that watch what it is asked). */
+    static TernMq start(BrokerConfig config, Authenticator authenticator) throws InterruptedException {
+        ListenersConfig ports = config.listeners();
+        checkListeners(ports);
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw ConfigException.invalidValue("data-dir", config.dataDir().toString(),
                     "a directory the broker can create and write (" + e.getMessage() + ")", "the merged configuration");
         }
+        // Certificates are checked (or generated) before any port opens.
+        ReloadableTlsContext tlsContext = ports.tlsPort() == 0 ? null
+                : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
         Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()));
         NettyEventLoops loops = new NettyEventLoops(Runtime.getRuntime().availableProcessors());
-        TcpListener tcp = new TcpListener(loops, broker.pipelineInstaller(), listeners.bind(), listeners.tcpPort());
-        InetSocketAddress tcpAddress;
+        TcpListener tcp = null;
+        TcpListener tls = null;
+        TlsFront tlsFront = null;
         try {
-            tcpAddress = tcp.start();
+            InetSocketAddress tcpAddress = null;
+            InetSocketAddress tlsAddress = null;
+            if (ports.tcpPort() != 0) {
+                tcp = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tcpPort());
+                tcpAddress = tcp.start();
+            }
+            if (tlsContext != null) {
+                tlsFront = new TlsFront(tlsContext);
+                tls = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tlsPort(), tlsFront);
+                tlsAddress = tls.start();
+            }
+            LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
+            return new TernMq(config, broker, loops,
+                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront));
         } catch (RuntimeException | InterruptedException e) {
+            new Listeners(tcp, null, tls, null, tlsContext, tlsFront).close();
             loops.close();
             shutdownQuietly(broker);
             throw e;
         }
-        LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
-        return new TernMq(config, broker, loops, tcp, tcpAddress);
+    }
+
+    private static void checkListeners(ListenersConfig listeners) {
+        refuseUnbuiltListener("listeners.quic-port", listeners.quicPort(), "QUIC");
+        refuseUnbuiltListener("listeners.http-port", listeners.httpPort(), "HTTP API");
+        if (listeners.tcpPort() == 0 && listeners.tlsPort() == 0) {
+            throw ConfigException.invalidValue("listeners.tcp-port", "0",
+                    "1..65535 while listeners.tls-port is 0 too: at least one listener must be on",
+                    "the merged configuration");
+        }
     }
 
     private static void refuseUnbuiltListener(String key, int port, String what) {
@@ -125,9 +167,37 @@ public final class TernMq implements AutoCloseable {
         return broker;
     }
 
-    /** The bound MQTT over TCP address. */
+    /** The bound MQTT over TCP address, or null when that listener is off. */
     public InetSocketAddress tcpAddress() {
-        return tcpAddress;
+        return listeners.tcpAddress();
+    }
+
+    /** The bound MQTT over TLS address, or null when that listener is off. */
+    public InetSocketAddress tlsAddress() {
+        return listeners.tlsAddress();
+    }
+
+    /** The TLS listener's certificate and context, or null when that listener is off. */
+    public ReloadableTlsContext tls() {
+        return listeners.tlsContext();
+    }
+
+    /** TLS connections in their handshake right now (bounded by tls.max-pending-handshakes); 0 with TLS off. */
+    public int tlsPendingHandshakes() {
+        return listeners.tlsFront() == null ? 0 : listeners.tlsFront().pendingHandshakes();
+    }
+
+    /**
+     * Re-reads the TLS certificate files now (SIGHUP); new connections get the new certificate, open ones keep
+     * theirs. False when TLS is off or the files do not load (the certificate in use stays, and the log says why).
+     */
+    public boolean reloadTls(String reason) {
+        ReloadableTlsContext tls = listeners.tlsContext();
+        if (tls == null) {
+            LOG.info("{}: the TLS listener is off, no certificate to reload", reason);
+            return false;
+        }
+        return tls.reload(reason);
     }
 
     /**
@@ -141,7 +211,7 @@ public final class TernMq implements AutoCloseable {
         }
         closed = true;
         LOG.info("ternmq shutting down: no new connections, draining {} sessions", broker.registry().size());
-        tcp.close();
+        listeners.close();
         shutdownQuietly(broker);
         loops.close();
         LOG.info("ternmq stopped");

@@ -45,9 +45,16 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar().toAbsolutePath().toString()));
+        return start(workDir, env, List.of(), args);
+    }
+
+    /** jvmOptions go before -jar, e.g. -Djava.security.properties=FILE. */
+    static JarProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TERNMQ_"));
@@ -86,6 +93,11 @@ final class JarProcess implements AutoCloseable {
      */
     void terminate() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    /** SIGHUP, as an operator sends it after replacing the TLS certificate files. */
+    void hangUp() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
     @Override

@@ -84,7 +84,7 @@ class LauncherIT {
         Path config = Files.writeString(dir.resolve("ternmq.yaml"),
                 "listeners:\n  tcp-port: " + filePort + "\nlimits:\n  max-connections: 10\n");
         try (JarProcess p = JarProcess.start(dir, Map.of(), "--config", config.toString(),
-                "--tcp-port", Integer.toString(flagPort))) {
+                "--tcp-port", Integer.toString(flagPort), "--tls-port", Integer.toString(TestBroker.freePort()))) {
             assertTrue(p.awaitLine("ternmq ready", 30_000), p.output.toString());
             assertTrue(p.output.stream().anyMatch(l -> l.contains("listening on 127.0.0.1:" + flagPort)),
                     p.output.toString());
@@ -96,7 +96,8 @@ class LauncherIT {
     @Test
     void portInUseExitsOneWithAClearLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(taken.getLocalPort()))) {
+             JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(taken.getLocalPort()),
+                     "--tls-port", Integer.toString(TestBroker.freePort()))) {
             assertEquals(1, p.awaitExit(30));
             assertTrue(p.output.stream().anyMatch(l -> l.startsWith("ternmq: could not start")),
                     p.output.toString());

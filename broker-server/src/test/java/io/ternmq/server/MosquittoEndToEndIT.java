@@ -32,7 +32,8 @@ class MosquittoEndToEndIT {
     static void startJar() throws Exception {
         requireMosquittoClients();
         port = TestBroker.freePort();
-        broker = JarProcess.start(workDir, Map.of(), "--tcp-port", Integer.toString(port));
+        broker = JarProcess.start(workDir, Map.of(), "--tcp-port", Integer.toString(port),
+                "--tls-port", Integer.toString(TestBroker.freePort()));
         assertTrue(broker.awaitLine("ternmq ready", 30_000), "no 'ternmq ready' line: " + broker.output);
     }
 
@@ -63,6 +64,34 @@ class MosquittoEndToEndIT {
         String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(List.of(topic + " msg1", topic + " msg2", topic + " msg3"), out.lines().toList(), out);
         assertEquals(0, sub.exitValue(), out);
+    }
+
+    @Test
+    void mqtt5UserPropertiesArriveThroughMosquitto() throws Exception {
+        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-V", "5", "-q", "1", "-t", "e2e5/#", "-C", "1", "-W", "20", "-F", "%t|%P|%p")
+                .redirectErrorStream(true).start();
+        Thread.sleep(500);
+        run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", "5", "-q", "1",
+                "-t", "e2e5/props", "-m", "hello5", "-D", "publish", "user-property", "site", "north",
+                "-D", "publish", "user-property", "unit", "celsius");
+        assertTrue(sub.waitFor(25, TimeUnit.SECONDS), "mosquitto_sub -V 5 got nothing");
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals("e2e5/props|site:north unit:celsius|hello5", out);
+    }
+
+    @Test
+    void mosquittoPubV5WithTooManyUserPropertiesIsRefused() throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-V", "5", "-q", "1", "-t", "e2e5/many", "-m", "x"));
+        for (int i = 0; i < 21; i++) {
+            command.addAll(List.of("-D", "publish", "user-property", "k" + i, "v"));
+        }
+        Process pub = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(pub.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // mosquitto_pub reports the PUBACK reason code 0x83 by its name.
+        assertTrue(out.contains("Implementation specific error"), "PUBACK 0x83 expected: " + out);
     }
 
     @Test

@@ -16,7 +16,10 @@ class OrderingIT {
 
     @Test
     void tenThousandMessagesArriveCompleteAndInOrder() throws Exception {
-        try (TestBroker broker = TestBroker.start();
+        // A queue that can hold the whole run: with the default of 1000 a subscriber that a loaded machine leaves
+        // 1000 messages behind would lose the oldest by design (BackPressureIT proves that part).
+        try (TestBroker broker = TestBroker.start(java.util.Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES",
+                Integer.toString(COUNT)));
              Client sub = connect(broker, "order-sub", MQTT_VERSION_3_1_1, true);
              Client pub = connect(broker, "order-pub", MQTT_VERSION_3_1_1, true)) {
             sub.paho.subscribe("order/t", 1);

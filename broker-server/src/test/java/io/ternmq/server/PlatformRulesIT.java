@@ -18,26 +18,13 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PLATFORM.md section 3 for MQTT 3.1 and 3.1.1 clients, as a Paho device experiences it. */
-class PlatformRulesIT {
+class PlatformRulesIT extends SharedBrokerIT {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @ParameterizedTest(name = "MQTT {0}")
     @ValueSource(ints = {MQTT_VERSION_3_1, MQTT_VERSION_3_1_1})

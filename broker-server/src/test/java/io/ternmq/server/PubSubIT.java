@@ -11,26 +11,13 @@ import io.ternmq.server.PahoClients.Client;
 import io.ternmq.server.PahoClients.Received;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Publish and subscribe through Eclipse Paho at MQTT 3.1 and 3.1.1, against a broker started as the jar starts. */
-class PubSubIT {
+class PubSubIT extends SharedBrokerIT {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @ParameterizedTest(name = "publisher MQTT {0}, subscriber MQTT {1}, QoS {2}")
     @CsvSource({

@@ -28,6 +28,28 @@ final class RawMqtt implements AutoCloseable {
         return in().readNBytes(4);
     }
 
+    /** CONNECT 5.0 with clean start and no properties; returns the first 4 CONNACK bytes and skips its properties. */
+    byte[] connect5(String clientId) throws IOException {
+        return connect5(clientId, new byte[0]);
+    }
+
+    /** CONNECT 5.0 with clean start and these raw property bytes (without their length). */
+    byte[] connect5(String clientId, byte[] properties) throws IOException {
+        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(new byte[] {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C, (byte) properties.length});
+        body.write(properties);
+        body.write(id.length >> 8);
+        body.write(id.length);
+        body.write(id);
+        send(0x10, body.toByteArray());
+        InputStream in = in();
+        int type = in.read();
+        int remaining = in.read(); // CONNACK is well under 128 bytes
+        byte[] rest = in.readNBytes(remaining);
+        return new byte[] {(byte) type, (byte) remaining, rest[0], rest[1]};
+    }
+
     /** SUBSCRIBE one filter at QoS 1, without reading the SUBACK. */
     void subscribe(int packetId, String filter) throws IOException {
         byte[] f = filter.getBytes(StandardCharsets.UTF_8);
@@ -39,6 +61,51 @@ final class RawMqtt implements AutoCloseable {
         body.write(f);
         body.write(1);
         send(0x82, body.toByteArray());
+    }
+
+    /** One packet from the broker: its first byte and its body. */
+    record Packet(int firstByte, byte[] body) {
+        int type() {
+            return firstByte >> 4;
+        }
+
+        int packetIdAfterTopic() {
+            int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+            return ((body[2 + topicLength] & 0xFF) << 8) | (body[3 + topicLength] & 0xFF);
+        }
+
+        String topic() {
+            int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+            return new String(body, 2, topicLength, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Reads the next packet, or null when none arrives within the timeout. */
+    Packet read(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        try {
+            int first = in().read();
+            if (first < 0) {
+                return null;
+            }
+            int length = 0;
+            int shift = 0;
+            int digit;
+            do {
+                digit = in().read();
+                length |= (digit & 0x7F) << shift;
+                shift += 7;
+            } while ((digit & 0x80) != 0);
+            return new Packet(first, in().readNBytes(length));
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(20_000);
+        }
+    }
+
+    void pubAck(int packetId) throws IOException {
+        send(0x40, new byte[] {(byte) (packetId >> 8), (byte) packetId});
     }
 
     void send(int firstByte, byte[] body) throws IOException {

@@ -14,24 +14,11 @@ import io.ternmq.server.PahoClients.Received;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Persistent sessions, clean sessions and takeover, through Paho. */
-class SessionIT {
+class SessionIT extends SharedBrokerIT {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-    }
 
     @Test
     void persistentSessionReceivesQos1MessagesPublishedWhileOffline() throws Exception {

@@ -1,41 +1,61 @@
 package io.ternmq.server;
 
+import io.ternmq.config.ConfigLoader;
+import io.ternmq.core.auth.Authenticator;
+import io.ternmq.transport.tcp.tls.GeneratedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A broker started through {@link Main#start}, the jar's own code path, on a free port and a fresh data
- * directory. Extra settings go in as TERNMQ_* environment entries, as an operator would set them.
+ * A broker started through {@link Main#start}, the jar's own code path, on free ports (MQTT over TCP and MQTT
+ * over TLS with its generated certificate) and a fresh data directory. Extra settings go in as TERNMQ_*
+ * environment entries, as an operator would set them.
  */
 final class TestBroker implements AutoCloseable {
 
     final TernMq server;
     final Path dataDir;
     final int port;
+    final int tlsPort;
 
-    private TestBroker(TernMq server, Path dataDir, int port) {
+    private TestBroker(TernMq server, Path dataDir, int port, int tlsPort) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
     /** env: extra environment entries, e.g. "TERNMQ_PLATFORM_KEEPALIVE_MIN" -> "1". */
     static TestBroker start(Map<String, String> env) throws Exception {
+        return start(env, null);
+    }
+
+    /**
+     * As {@link #start(Map)}; a non-null authenticator replaces the launcher's anonymous one, so a test can see
+     * what the broker asks it (the rest is still the jar's code path).
+     */
+    static TestBroker start(Map<String, String> env, Authenticator authenticator) throws Exception {
         Path dataDir = Files.createTempDirectory("ternmq-test");
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("--tcp-port", Integer.toString(port),
-                "--data-dir", dataDir.toString()));
-        TernMq server = Main.start(args.toArray(String[]::new), new HashMap<>(env));
-        return new TestBroker(server, dataDir, port);
+        int tlsPort = freePort();
+        String[] args = {"--tcp-port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
+            "--data-dir", dataDir.toString()};
+        TernMq server;
+        if (authenticator == null) {
+            server = Main.start(args, new HashMap<>(env));
+        } else {
+            CommandLine commandLine = CommandLine.parse(args);
+            server = TernMq.start(ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides()),
+                    authenticator);
+        }
+        return new TestBroker(server, dataDir, port, tlsPort);
     }
 
     static TestBroker start() throws Exception {
@@ -44,6 +64,16 @@ final class TestBroker implements AutoCloseable {
 
     String uri() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** MQTT over TLS, as Paho writes it. */
+    String tlsUri() {
+        return "ssl://127.0.0.1:" + tlsPort;
+    }
+
+    /** The self-signed certificate the broker generated on start (unless the test configured its own). */
+    Path certificate() {
+        return GeneratedCertificate.certFile(dataDir);
     }
 
     static int freePort() {

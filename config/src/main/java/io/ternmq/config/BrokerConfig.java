@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param limits         bounds on everything a client controls
  * @param platform       the platform profile rules (wills, retained messages, delivered QoS, keepalive range)
  * @param log            logging settings
+ * @param tls            the MQTT over TLS listener's certificate, protocols and client authentication
  */
 public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
-                           LimitsConfig limits, PlatformConfig platform, LogConfig log) {
+                           LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls) {
 
     public BrokerConfig {
         Objects.requireNonNull(listeners, "listeners");
@@ -24,6 +25,13 @@ public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allo
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A configuration built by hand (tests) with the default TLS settings. */
+    public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
+                        PlatformConfig platform, LogConfig log) {
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, defaults().tls());
     }
 
     /** The embedded defaults: what the broker runs with when given no file, no environment and no flags. */

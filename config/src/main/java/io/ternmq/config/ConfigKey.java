@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -21,7 +22,7 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> TCP_PORT =
             new ConfigKey<>("listeners.tcp-port", "1883", "--tcp-port", ValueType.port());
     static final ConfigKey<Integer> TLS_PORT =
-            new ConfigKey<>("listeners.tls-port", "0", "--tls-port", ValueType.port());
+            new ConfigKey<>("listeners.tls-port", "8883", "--tls-port", ValueType.port());
     static final ConfigKey<Integer> QUIC_PORT =
             new ConfigKey<>("listeners.quic-port", "0", "--quic-port", ValueType.port());
     static final ConfigKey<Integer> HTTP_PORT =
@@ -47,6 +48,10 @@ final class ConfigKey<T> {
             new ConfigKey<>("limits.max-inflight", "32", null, ValueType.integer(1, 65535));
     static final ConfigKey<Duration> CONNECT_TIMEOUT = new ConfigKey<>("limits.connect-timeout", "10s", null,
             ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+    static final ConfigKey<Integer> RECEIVE_MAXIMUM =
+            new ConfigKey<>("limits.receive-maximum", "32", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> TOPIC_ALIAS_MAXIMUM =
+            new ConfigKey<>("limits.topic-alias-maximum", "16", null, ValueType.integer(0, 65535));
 
     static final ConfigKey<WillPolicy> WILL_MESSAGES = new ConfigKey<>("platform.will-messages", "refuse", null,
             ValueType.enumeration(WillPolicy.class));
@@ -58,14 +63,55 @@ final class ConfigKey<T> {
             new ConfigKey<>("platform.keepalive-min", "30", null, ValueType.integer(1, 65535));
     static final ConfigKey<Integer> KEEPALIVE_MAX =
             new ConfigKey<>("platform.keepalive-max", "1200", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_USER_PROPERTIES =
+            new ConfigKey<>("platform.max-user-properties", "20", null, ValueType.integer(0, 65535));
+    static final ConfigKey<Integer> MAX_USER_PROPERTY_LENGTH =
+            new ConfigKey<>("platform.max-user-property-length", "128", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_RESPONSE_TOPIC_LENGTH =
+            new ConfigKey<>("platform.max-response-topic-length", "128", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_CORRELATION_DATA =
+            new ConfigKey<>("platform.max-correlation-data", "128", null, ValueType.integer(0, 65535));
+
+    static final ConfigKey<Optional<Path>> TLS_CERT_FILE = new ConfigKey<>("tls.cert-file", "none", null,
+            ValueType.optionalFile("a PEM certificate chain file"));
+    static final ConfigKey<Optional<Path>> TLS_KEY_FILE = new ConfigKey<>("tls.key-file", "none", null,
+            ValueType.optionalFile("a PEM private key file"));
+    static final ConfigKey<Optional<Path>> TLS_PKCS12_FILE = new ConfigKey<>("tls.pkcs12-file", "none", null,
+            ValueType.optionalFile("a PKCS#12 keystore file"));
+    static final ConfigKey<String> TLS_PKCS12_PASSWORD =
+            new ConfigKey<>("tls.pkcs12-password", "", null, ValueType.secret());
+    static final ConfigKey<ClientAuth> TLS_CLIENT_AUTH = new ConfigKey<>("tls.client-auth", "none", null,
+            ValueType.enumeration(ClientAuth.class));
+    static final ConfigKey<Optional<Path>> TLS_CLIENT_CA_FILE = new ConfigKey<>("tls.client-ca-file", "none", null,
+            ValueType.optionalFile("a PEM file of CA certificates"));
+    static final ConfigKey<List<String>> TLS_PROTOCOLS =
+            new ConfigKey<>("tls.protocols", "TLSv1.3,TLSv1.2", null, ValueType.tlsProtocols());
+    static final ConfigKey<List<String>> TLS_CIPHERS =
+            new ConfigKey<>("tls.ciphers", "default", null, ValueType.cipherSuites());
+    static final ConfigKey<TlsEngine> TLS_ENGINE = new ConfigKey<>("tls.engine", "auto", null,
+            ValueType.enumeration(TlsEngine.class));
+    static final ConfigKey<Duration> TLS_HANDSHAKE_TIMEOUT = new ConfigKey<>("tls.handshake-timeout", "10s", null,
+            ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)));
+    static final ConfigKey<Integer> TLS_MAX_PENDING_HANDSHAKES =
+            new ConfigKey<>("tls.max-pending-handshakes", "1000", null, ValueType.integer(1, 1_000_000));
+    static final ConfigKey<Duration> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload-interval", "10s", null,
+            ValueType.duration(Duration.ZERO, Duration.ofHours(1)));
 
     static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
             ValueType.word("trace", "debug", "info", "warn", "error"));
+    static final ConfigKey<Boolean> LOG_TRACE =
+            new ConfigKey<>("log.trace", "false", null, ValueType.bool());
+    static final ConfigKey<Integer> LOG_TRACE_RING_SIZE =
+            new ConfigKey<>("log.trace-ring-size", "1000", null, ValueType.integer(0, 1_000_000));
 
     static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
-            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
-            KEEPALIVE_MIN, KEEPALIVE_MAX, LOG_LEVEL);
+            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
+            KEEPALIVE_MIN, KEEPALIVE_MAX, MAX_USER_PROPERTIES, MAX_USER_PROPERTY_LENGTH,
+            MAX_RESPONSE_TOPIC_LENGTH, MAX_CORRELATION_DATA,
+            TLS_CERT_FILE, TLS_KEY_FILE, TLS_PKCS12_FILE, TLS_PKCS12_PASSWORD, TLS_CLIENT_AUTH, TLS_CLIENT_CA_FILE,
+            TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
+            TLS_RELOAD_INTERVAL, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::envName);

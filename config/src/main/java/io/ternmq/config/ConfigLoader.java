@@ -55,6 +55,7 @@ public final class ConfigLoader {
         });
         layers.requireAtLeast(ConfigKey.MAX_PACKET_SIZE, ConfigKey.MAX_PAYLOAD);
         layers.requireAtLeast(ConfigKey.KEEPALIVE_MAX, ConfigKey.KEEPALIVE_MIN);
+        checkTlsFiles(layers);
         return build(layers);
     }
 
@@ -73,11 +74,49 @@ public final class ConfigLoader {
                 l.get(ConfigKey.TLS_PORT), l.get(ConfigKey.QUIC_PORT), l.get(ConfigKey.HTTP_PORT));
         LimitsConfig limits = new LimitsConfig(l.get(ConfigKey.MAX_CONNECTIONS), l.get(ConfigKey.MAX_PACKET_SIZE),
                 l.get(ConfigKey.MAX_PAYLOAD), l.get(ConfigKey.MAX_TOPIC_LENGTH), l.get(ConfigKey.MAX_CLIENT_ID_LENGTH),
-                l.get(ConfigKey.MAX_QUEUED_MESSAGES), l.get(ConfigKey.MAX_INFLIGHT), l.get(ConfigKey.CONNECT_TIMEOUT));
+                l.get(ConfigKey.MAX_QUEUED_MESSAGES), l.get(ConfigKey.MAX_INFLIGHT), l.get(ConfigKey.CONNECT_TIMEOUT),
+                l.get(ConfigKey.RECEIVE_MAXIMUM), l.get(ConfigKey.TOPIC_ALIAS_MAXIMUM));
         PlatformConfig platform = new PlatformConfig(l.get(ConfigKey.WILL_MESSAGES), l.get(ConfigKey.RETAINED_MESSAGES),
-                l.get(ConfigKey.DELIVERY_QOS), l.get(ConfigKey.KEEPALIVE_MIN), l.get(ConfigKey.KEEPALIVE_MAX));
+                l.get(ConfigKey.DELIVERY_QOS), l.get(ConfigKey.KEEPALIVE_MIN), l.get(ConfigKey.KEEPALIVE_MAX),
+                l.get(ConfigKey.MAX_USER_PROPERTIES), l.get(ConfigKey.MAX_USER_PROPERTY_LENGTH),
+                l.get(ConfigKey.MAX_RESPONSE_TOPIC_LENGTH), l.get(ConfigKey.MAX_CORRELATION_DATA));
         return new BrokerConfig(listeners, l.get(ConfigKey.DATA_DIR), l.get(ConfigKey.ALLOW_ANONYMOUS), limits,
-                platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL)));
+                platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL), l.get(ConfigKey.LOG_TRACE),
+                l.get(ConfigKey.LOG_TRACE_RING_SIZE)), tls(l));
+    }
+
+    private static TlsConfig tls(Layers l) {
+        return new TlsConfig(l.get(ConfigKey.TLS_CERT_FILE), l.get(ConfigKey.TLS_KEY_FILE),
+                l.get(ConfigKey.TLS_PKCS12_FILE), l.get(ConfigKey.TLS_PKCS12_PASSWORD), l.get(ConfigKey.TLS_CLIENT_AUTH),
+                l.get(ConfigKey.TLS_CLIENT_CA_FILE), l.get(ConfigKey.TLS_PROTOCOLS), l.get(ConfigKey.TLS_CIPHERS),
+                l.get(ConfigKey.TLS_ENGINE), l.get(ConfigKey.TLS_HANDSHAKE_TIMEOUT),
+                l.get(ConfigKey.TLS_MAX_PENDING_HANDSHAKES), l.get(ConfigKey.TLS_RELOAD_INTERVAL));
+    }
+
+    /**
+     * The TLS certificate comes as a PEM pair or as a PKCS#12 keystore, never half of one or both; client
+     * authentication needs the CA bundle to verify against. Whether the files exist and fit together is checked
+     * when the listener starts.
+     */
+    private static void checkTlsFiles(Layers l) {
+        boolean cert = l.get(ConfigKey.TLS_CERT_FILE).isPresent();
+        boolean key = l.get(ConfigKey.TLS_KEY_FILE).isPresent();
+        if (cert && !key) {
+            l.refuse(ConfigKey.TLS_KEY_FILE, "the path of the PEM private key of tls.cert-file = "
+                    + l.described(ConfigKey.TLS_CERT_FILE));
+        }
+        if (key && !cert) {
+            l.refuse(ConfigKey.TLS_CERT_FILE, "the path of the PEM certificate chain of tls.key-file = "
+                    + l.described(ConfigKey.TLS_KEY_FILE));
+        }
+        if (cert && l.get(ConfigKey.TLS_PKCS12_FILE).isPresent()) {
+            l.refuse(ConfigKey.TLS_PKCS12_FILE, "none while tls.cert-file = " + l.described(ConfigKey.TLS_CERT_FILE)
+                    + " is set: give either PEM files or a PKCS#12 keystore");
+        }
+        if (l.get(ConfigKey.TLS_CLIENT_AUTH) != ClientAuth.NONE && l.get(ConfigKey.TLS_CLIENT_CA_FILE).isEmpty()) {
+            l.refuse(ConfigKey.TLS_CLIENT_CA_FILE, "the path of a PEM file of CA certificates, because "
+                    + "tls.client-auth = " + l.described(ConfigKey.TLS_CLIENT_AUTH) + " verifies client certificates");
+        }
     }
 
     /** The winning value of each key so far, with the raw text and source needed to report it. */
@@ -100,6 +139,18 @@ public final class ConfigLoader {
         @SuppressWarnings("unchecked") // set() stores only what key.parse returned, which is a T
         <T> T get(ConfigKey<T> key) {
             return (T) settings.get(key).value();
+        }
+
+        /** Throws the error for {@code key}'s winning value, with what would have been allowed. */
+        void refuse(ConfigKey<?> key, String allowed) {
+            Setting setting = settings.get(key);
+            throw ConfigException.invalidValue(key.name(), setting.raw(), allowed, setting.source());
+        }
+
+        /** A key's winning value as the operator wrote it, with where it came from. */
+        String described(ConfigKey<?> key) {
+            Setting setting = settings.get(key);
+            return ConfigException.quote(setting.raw()) + " from " + setting.source();
         }
 
         /** Cross-field check: {@code larger} must be at least {@code smaller}; the error names both. */

@@ -14,12 +14,22 @@ import java.util.Objects;
  * @param maxQueuedMessages per-session bound on queued messages; the oldest is dropped when full
  * @param maxInflight       unacknowledged QoS 1 deliveries per session
  * @param connectTimeout    how long a new connection may take to send CONNECT
+ * @param receiveMaximum    the broker's MQTT 5 Receive Maximum: unacknowledged QoS 1 PUBLISH a client may have
+ *                          outstanding towards the broker
+ * @param topicAliasMaximum the broker's MQTT 5 Topic Alias Maximum for client-to-broker aliases (0: none)
  */
 public record LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
                            int maxClientIdLength, int maxQueuedMessages, int maxInflight,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, int receiveMaximum, int topicAliasMaximum) {
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+    }
+
+    /** The limits without the MQTT 5 flow-control values, which take their defaults (32 and 16). */
+    public LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
+                        int maxClientIdLength, int maxQueuedMessages, int maxInflight, Duration connectTimeout) {
+        this(maxConnections, maxPacketSize, maxPayload, maxTopicLength, maxClientIdLength, maxQueuedMessages,
+                maxInflight, connectTimeout, 32, 16);
     }
 }

@@ -3,9 +3,13 @@ package io.ternmq.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +26,7 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CIPHER_SUITE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     /** Parses {@code raw}; throws {@link IllegalArgumentException} if it is not allowed. */
     T parse(String raw) {
@@ -119,6 +124,79 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
         });
     }
 
+    /** A file path, or the word {@code none} for no file. */
+    static ValueType<Optional<Path>> optionalFile(String what) {
+        return new ValueType<>("none, or the path of " + what, raw -> {
+            String text = raw.strip();
+            if (text.equalsIgnoreCase("none")) {
+                return Optional.empty();
+            }
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty path");
+            }
+            try {
+                return Optional.of(Path.of(text));
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("invalid path", e);
+            }
+        });
+    }
+
+    /** Any text, taken as given (not stripped); empty is allowed. For secrets such as a keystore password. */
+    static ValueType<String> secret() {
+        return new ValueType<>("any text, empty for none", raw -> raw);
+    }
+
+    /**
+     * A comma-separated list of TLS protocol versions, stored under their JDK names. {@code TLSv1.0} is taken as
+     * {@code TLSv1}; SSLv3 and older are not offered at all.
+     */
+    static ValueType<List<String>> tlsProtocols() {
+        List<String> known = List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
+        return new ValueType<>("a comma-separated list of TLSv1.3, TLSv1.2, TLSv1.1 and TLSv1, e.g. TLSv1.3,TLSv1.2",
+                raw -> {
+                    Set<String> protocols = new LinkedHashSet<>();
+                    for (String item : commaList(raw)) {
+                        String name = item.equalsIgnoreCase("TLSv1.0") ? "TLSv1" : item;
+                        String match = known.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+                                .orElseThrow(() -> new IllegalArgumentException("unknown protocol " + item));
+                        protocols.add(match);
+                    }
+                    return List.copyOf(protocols);
+                });
+    }
+
+    /** {@code default}, or a comma-separated list of cipher suite names (IANA form, e.g. TLS_AES_128_GCM_SHA256). */
+    static ValueType<List<String>> cipherSuites() {
+        return new ValueType<>("default, or a comma-separated list of cipher suite names in IANA form, e.g. "
+                + "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", raw -> {
+                    if (raw.strip().equalsIgnoreCase("default")) {
+                        return List.of();
+                    }
+                    List<String> suites = commaList(raw);
+                    for (String suite : suites) {
+                        if (!CIPHER_SUITE.matcher(suite).matches()) {
+                            throw new IllegalArgumentException("not a cipher suite name: " + suite);
+                        }
+                    }
+                    return List.copyOf(new LinkedHashSet<>(suites));
+                });
+    }
+
+    /** The non-empty items of a comma-separated list, stripped; an empty list or an empty item is refused. */
+    private static List<String> commaList(String raw) {
+        String[] parts = raw.split(",", -1);
+        List<String> items = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            String item = part.strip();
+            if (item.isEmpty()) {
+                throw new IllegalArgumentException("empty list item");
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
     private static long parseLong(String text) {
         if (!INTEGER.matcher(text).matches()) {
             throw new IllegalArgumentException("not an integer");
@@ -155,6 +233,9 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
     }
 
     private static String describe(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";
         }

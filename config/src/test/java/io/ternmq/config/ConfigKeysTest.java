@@ -24,10 +24,15 @@ class ConfigKeysTest {
                 "listeners.http-port", "data-dir", "allow-anonymous",
                 "limits.max-connections", "limits.max-packet-size", "limits.max-payload", "limits.max-topic-length",
                 "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-inflight",
-                "limits.connect-timeout",
+                "limits.connect-timeout", "limits.receive-maximum", "limits.topic-alias-maximum",
                 "platform.will-messages", "platform.retained-messages", "platform.delivery-qos",
-                "platform.keepalive-min", "platform.keepalive-max",
-                "log.level"), ConfigLoader.keys());
+                "platform.keepalive-min", "platform.keepalive-max", "platform.max-user-properties",
+                "platform.max-user-property-length", "platform.max-response-topic-length",
+                "platform.max-correlation-data",
+                "tls.cert-file", "tls.key-file", "tls.pkcs12-file", "tls.pkcs12-password", "tls.client-auth",
+                "tls.client-ca-file", "tls.protocols", "tls.ciphers", "tls.engine", "tls.handshake-timeout",
+                "tls.max-pending-handshakes", "tls.reload-interval",
+                "log.level", "log.trace", "log.trace-ring-size"), ConfigLoader.keys());
     }
 
     @Test

@@ -24,14 +24,15 @@ class ConfigLoaderTest {
     @Test
     void defaultsMatchTheDocumentedTable() {
         BrokerConfig c = BrokerConfig.defaults();
-        assertEquals(new ListenersConfig("127.0.0.1", 1883, 0, 0, 0), c.listeners());
+        assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 0, 0), c.listeners());
         assertEquals(Path.of("./data"), c.dataDir());
         assertFalse(c.allowAnonymous());
-        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10)),
+        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10), 32, 16),
                 c.limits());
-        assertEquals(new PlatformConfig(WillPolicy.REFUSE, RetainPolicy.REFUSE, DeliveryQos.PUBLISHER, 30, 1200),
+        assertEquals(new PlatformConfig(WillPolicy.REFUSE, RetainPolicy.REFUSE, DeliveryQos.PUBLISHER, 30, 1200,
+                20, 128, 128, 128),
                 c.platform());
-        assertEquals(new LogConfig("info"), c.log());
+        assertEquals(new LogConfig("info", false, 1000), c.log());
     }
 
     @Test
@@ -69,7 +70,7 @@ class ConfigLoaderTest {
                   level: DEBUG
                 """);
         BrokerConfig c = ConfigLoader.load(file, Map.of(), Map.of());
-        assertEquals(new ListenersConfig("0.0.0.0", 11883, 0, 0, 0), c.listeners());
+        assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 0, 0), c.listeners());
         assertEquals(Path.of("/var/lib/ternmq"), c.dataDir());
         assertTrue(c.allowAnonymous());
         assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 1000, 32, Duration.ofMillis(500)),

@@ -1,6 +1,13 @@
 package io.ternmq.core.connection;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.ternmq.core.session.Delivery;
 import java.net.SocketAddress;
 
 /**
@@ -25,6 +32,27 @@ public interface Connection {
 
     void flush();
 
-    /** Closes the connection for this reason (MQTT 5 clients will be told with a DISCONNECT reason code). */
+    /** Closes the connection for this reason (MQTT 5 clients are told with a DISCONNECT reason code). */
     void close(CloseReason reason);
+
+    /**
+     * The most unacknowledged QoS 1 deliveries this client accepts at once: its MQTT 5 Receive Maximum
+     * (MQTT-3.3.4-9); unlimited for 3.x, where the session's own window applies.
+     */
+    default int receiveMaximum() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Writes the PUBLISH for a delivery in this connection's protocol version. Returns false, writing nothing,
+     * when the packet would exceed the client's Maximum Packet Size (MQTT-3.1.2-25).
+     */
+    default boolean writePublish(Delivery delivery, int packetId, boolean dup) {
+        MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(delivery.qos()),
+                false, 0);
+        write(new MqttPublishMessage(fixed,
+                new MqttPublishVariableHeader(delivery.message().topic(), packetId),
+                Unpooled.wrappedBuffer(delivery.message().payload())));
+        return true;
+    }
 }

@@ -24,6 +24,14 @@ public final class BrokerMetrics {
     public final LongAdder droppedOffline = new LongAdder();
     /** Message that could not be handed to a session's owner because its task queue was full. */
     public final LongAdder droppedOwnerBusy = new LongAdder();
+    /** Queued message whose MQTT 5 Message Expiry Interval passed before it could be sent. */
+    public final LongAdder droppedExpired = new LongAdder();
+    /** Message larger than the subscriber's own MQTT 5 Maximum Packet Size. */
+    public final LongAdder droppedTooLargeForClient = new LongAdder();
+    /** Shared-subscription message left by a departed member with no other member to take it. */
+    public final LongAdder droppedNoShareMember = new LongAdder();
+    /** Sessions that ended because their Session Expiry Interval passed while offline. */
+    public final LongAdder sessionsExpired = new LongAdder();
 
     /** A snapshot for logs and, later, the HTTP API. */
     public Map<String, Long> snapshot() {
@@ -38,6 +46,10 @@ public final class BrokerMetrics {
         m.put("dropped.queue-full", droppedQueueFull.sum());
         m.put("dropped.offline", droppedOffline.sum());
         m.put("dropped.owner-busy", droppedOwnerBusy.sum());
+        m.put("dropped.expired", droppedExpired.sum());
+        m.put("dropped.too-large-for-client", droppedTooLargeForClient.sum());
+        m.put("dropped.no-share-member", droppedNoShareMember.sum());
+        m.put("sessions.expired", sessionsExpired.sum());
         return m;
     }
 }

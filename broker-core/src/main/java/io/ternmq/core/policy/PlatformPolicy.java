@@ -5,8 +5,10 @@ import io.ternmq.config.LimitsConfig;
 import io.ternmq.config.PlatformConfig;
 import io.ternmq.config.RetainPolicy;
 import io.ternmq.config.WillPolicy;
+import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.topic.TopicCheck;
 import io.ternmq.core.topic.Topics;
+import java.util.List;
 
 /**
  * The platform rules of PLATFORM.md section 3 in one place. Protocol handlers ask it; they never read the
@@ -79,6 +81,47 @@ public final class PlatformPolicy {
     /** True when a payload of this many bytes is within {@code limits.max-payload}. */
     public boolean payloadAllowed(int bytes) {
         return bytes <= limits.maxPayload();
+    }
+
+    /**
+     * PLATFORM.md 3 for the user properties of an MQTT 5 CONNECT or PUBLISH: at most
+     * {@code platform.max-user-properties}, no key starting with '_', key plus value at most
+     * {@code platform.max-user-property-length} characters. Returns the broken rule, or null.
+     */
+    public String checkUserProperties(List<UserProperty> properties) {
+        if (properties.size() > platform.maxUserProperties()) {
+            return "more than " + platform.maxUserProperties() + " user properties";
+        }
+        for (UserProperty p : properties) {
+            if (p.key().startsWith("_")) {
+                return "user property key '" + abbreviate(p.key()) + "' starts with '_'";
+            }
+            int length = p.key().codePointCount(0, p.key().length()) + p.value().codePointCount(0, p.value().length());
+            if (length > platform.maxUserPropertyLength()) {
+                return "user property '" + abbreviate(p.key()) + "' is longer than "
+                        + platform.maxUserPropertyLength() + " characters (key plus value)";
+            }
+        }
+        return null;
+    }
+
+    /** A Response Topic: a valid topic name of at most {@code platform.max-response-topic-length}; the broken rule, or null. */
+    public String checkResponseTopic(String responseTopic) {
+        if (responseTopic.codePointCount(0, responseTopic.length()) > platform.maxResponseTopicLength()) {
+            return "response topic longer than " + platform.maxResponseTopicLength() + " characters";
+        }
+        TopicCheck check = Topics.checkName(responseTopic, Integer.MAX_VALUE);
+        return check.ok() ? null : "response topic is not a valid topic name: " + check.describe();
+    }
+
+    /** Correlation Data of at most {@code platform.max-correlation-data} bytes; the broken rule, or null. */
+    public String checkCorrelationData(byte[] correlationData) {
+        return correlationData.length > platform.maxCorrelationData()
+                ? "correlation data longer than " + platform.maxCorrelationData() + " bytes" : null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 32 ? s : s.substring(0, 32) + "...";
     }
 
     /** True when a client id is within {@code limits.max-client-id-length} (counted in characters). */

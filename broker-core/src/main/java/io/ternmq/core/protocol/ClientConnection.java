@@ -6,7 +6,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.ternmq.core.routing.Router;
+import io.ternmq.core.session.Delivery;
 import io.ternmq.core.session.Session;
+import java.util.List;
 import io.ternmq.core.session.SessionOwner;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,17 +33,28 @@ final class ClientConnection implements Connection {
     private final int protocolLevel;
     private final String clientId;
     private final SessionOwner owner;
+    private final Router router;
+    private final ClientSettings settings;
+    private final OutboundPublishes outbound;
     private final AtomicInteger pending = new AtomicInteger();
 
     /** Set and read on the owner thread only. */
     private Session session;
 
-    ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner) {
+    ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
+                     Router router, ClientSettings settings) {
         this.channel = channel;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
         this.clientId = clientId;
         this.owner = owner;
+        this.router = router;
+        this.settings = settings;
+        this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings) : null;
+    }
+
+    ClientSettings settings() {
+        return settings;
     }
 
     String clientId() {
@@ -83,11 +98,17 @@ final class ClientConnection implements Connection {
         return queued;
     }
 
-    /** The channel closed: let the session know, whatever the load. */
+    /**
+     * The channel closed: let the session know, whatever the load; shared-subscription messages it held
+     * unacknowledged go to another member of their group.
+     */
     void closed() {
         owner.executeAlways(() -> {
             if (session != null) {
-                session.detach(this);
+                List<Delivery> orphans = session.detach(this);
+                if (!orphans.isEmpty()) {
+                    router.redeliver(orphans, clientId);
+                }
             }
         });
     }
@@ -123,12 +144,36 @@ final class ClientConnection implements Connection {
     }
 
     @Override
+    public int receiveMaximum() {
+        return settings.receiveMaximum();
+    }
+
+    @Override
+    public boolean writePublish(Delivery delivery, int packetId, boolean dup) {
+        if (outbound == null) {
+            return Connection.super.writePublish(delivery, packetId, dup);
+        }
+        MqttPublishMessage packet = outbound.build(delivery, packetId, dup);
+        if (packet == null) {
+            return false;
+        }
+        write(packet);
+        return true;
+    }
+
+    @Override
     public void close(CloseReason reason) {
-        if (reason == CloseReason.SERVER_SHUTTING_DOWN) {
-            // Drain: whatever is written before this point reaches the socket, then the connection closes.
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
+        // Whatever was written before this point reaches the socket first, then the MQTT 5 DISCONNECT.
+        switch (reason) {
+            case SERVER_SHUTTING_DOWN -> {
+                if (protocolLevel == 5) {
+                    Disconnector.disconnect(channel, ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+                } else {
+                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+            case SESSION_TAKEN_OVER -> Disconnector.disconnect(channel, ReasonCode.SESSION_TAKEN_OVER,
+                    "another connection took the session over");
         }
     }
 

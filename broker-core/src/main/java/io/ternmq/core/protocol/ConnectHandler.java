@@ -3,6 +3,7 @@ package io.ternmq.core.protocol;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -18,7 +21,10 @@ import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.ConnectRequest;
 import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.message.UserProperty;
+import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.session.SessionRegistry;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The prelude of every connection: waits for CONNECT (closing a socket that sends none in time), checks it
  * against the protocol and the platform rules, authenticates, then swaps itself for the keepalive watchdog and
- * the protocol handler and binds the connection to its session on the session's owner.
+ * the protocol handler of the client's MQTT version, and binds the connection to its session on the session's
+ * owner.
  */
 final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
@@ -77,60 +84,103 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             MqttMessage message = (MqttMessage) msg;
+            if (Disconnector.closing(ctx.channel())) {
+                return; // after a refused CONNECT nothing else is processed (MQTT-3.1.4-5)
+            }
             if (message.decoderResult().isFailure()) {
-                refuseUndecodable(ctx, message.decoderResult().cause());
+                refuseUndecodable(ctx, message);
             } else if (message.fixedHeader().messageType() != MqttMessageType.CONNECT) {
                 // MQTT-3.1.0-1: the first packet from the client must be CONNECT.
                 broker.disconnector().violation(ctx, null,
                         "first packet is " + message.fixedHeader().messageType() + ", not CONNECT");
             } else {
-                connect(ctx, (MqttConnectMessage) message);
+                MqttConnectMessage connect = (MqttConnectMessage) message;
+                int level = connect.variableHeader().version();
+                ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(level);
+                Refusal refusal = level == 5 ? checkMqtt5(ctx, connect) : null;
+                if (refusal != null) {
+                    refuse(ctx, null, 5, refusal);
+                } else {
+                    connect(ctx, connect, level);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+    /** Why a CONNECT is refused: the 3.x return code, the 5.0 reason code, and words for the log and the client. */
+    private record Refusal(MqttConnectReturnCode mqtt3, byte mqtt5, String reason) {
+    }
+
+    private void refuseUndecodable(ChannelHandlerContext ctx, MqttMessage message) {
+        Throwable cause = message.decoderResult().cause();
+        boolean v5 = message.variableHeader() instanceof io.netty.handler.codec.mqtt.MqttConnectVariableHeader h
+                && h.version() == 5;
         if (cause instanceof MqttUnacceptableProtocolVersionException) {
-            // MQTT-3.1.2-2: unsupported protocol level gets CONNACK 0x01, then the connection closes.
-            refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
-                    cause.getMessage());
+            // MQTT-3.1.2-2: an unsupported protocol level gets CONNACK 0x01 (0x84 in 5.0 form), then the close.
+            refuse(ctx, null, 4, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, cause.getMessage()));
         } else if (cause instanceof MqttIdentifierRejectedException) {
-            refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                    "client identifier rejected");
+            refuse(ctx, null, v5 ? 5 : 4, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier rejected"));
+        } else if (v5) {
+            ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(5);
+            refuse(ctx, null, 5, new Refusal(null, cause instanceof TooLongFrameException
+                    ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET, "malformed CONNECT: " + cause.getMessage()));
         } else {
             broker.disconnector().violation(ctx, null, "malformed CONNECT: " + cause.getMessage());
         }
     }
 
-    private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
-        int level = connect.variableHeader().version();
-        if (level == 5) {
-            // MQTT 5.0 arrives in its own issue; until then a 5.0 client is told its version is unsupported.
-            refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION,
-                    "MQTT 5.0 is not enabled in this build");
-            return;
+    /** The MQTT 5 properties of CONNECT that can refuse it outright. */
+    private Refusal checkMqtt5(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        MqttProperties props = connect.variableHeader().properties();
+        Integer clientMaximum = Mqtt5Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+        if (clientMaximum != null && clientMaximum != 0) {
+            ctx.channel().attr(Disconnector.CLIENT_MAXIMUM_PACKET_SIZE).set(unsigned(clientMaximum));
         }
-        boolean cleanSession = connect.variableHeader().isCleanSession();
+        if (Mqtt5Properties.has(props, MqttPropertyType.AUTHENTICATION_METHOD)) {
+            return new Refusal(null, ReasonCode.BAD_AUTHENTICATION_METHOD,
+                    "enhanced authentication is not supported");
+        }
+        Integer receiveMaximum = Mqtt5Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
+        if (receiveMaximum != null && receiveMaximum == 0) {
+            return new Refusal(null, ReasonCode.PROTOCOL_ERROR, "Receive Maximum 0"); // MQTT-3.1.2 Receive Maximum
+        }
+        Integer maximumPacketSize = Mqtt5Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+        if (maximumPacketSize != null && maximumPacketSize == 0) {
+            return new Refusal(null, ReasonCode.PROTOCOL_ERROR, "Maximum Packet Size 0");
+        }
+        String broken = broker.policy().checkUserProperties(Mqtt5Properties.userProperties(props));
+        if (broken != null) {
+            return new Refusal(null, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
+        }
+        return null;
+    }
+
+    private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect, int level) {
+        boolean cleanStart = connect.variableHeader().isCleanSession();
         String clientId = connect.payload().clientIdentifier();
+        boolean assigned = false;
         if (clientId == null || clientId.isEmpty()) {
-            if (!cleanSession) {
-                // MQTT-3.1.3-8: an empty client id needs clean session 1.
-                refuse(ctx, null, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                        "empty client id with clean session 0");
+            if (!cleanStart && level < 5) {
+                // MQTT-3.1.3-8: an empty client id needs clean session 1 (5.0 assigns one either way).
+                refuse(ctx, null, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                        ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client id with clean session 0"));
                 return;
             }
             clientId = "ternmq-" + UUID.randomUUID(); // MQTT-3.1.3-6
+            assigned = true;
         }
         if (!broker.policy().clientIdAllowed(clientId)) {
-            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                    "client id longer than limits.max-client-id-length");
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id longer than limits.max-client-id-length"));
             return;
         }
         if (connect.variableHeader().isWillFlag() && broker.policy().refusesWill()) {
-            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    "will messages are not supported");
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "will messages are not supported"));
             return;
         }
         ConnectRequest request = new ConnectRequest(clientId,
@@ -139,54 +189,120 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 level, transport, ctx.channel().remoteAddress(), ctx.channel().attr(TlsIdentity.KEY).get());
         AuthResult auth = broker.authenticator().authenticate(request);
         if (auth == AuthResult.BAD_CREDENTIALS) {
-            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
-                    "bad user name or password");
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+                    ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password"));
             return;
         }
         if (auth != AuthResult.ACCEPTED) {
-            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "not authorized");
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    ReasonCode.NOT_AUTHORIZED, "not authorized"));
             return;
         }
-        accept(ctx, connect, clientId, level, cleanSession);
+        accept(ctx, connect, clientId, assigned, level, cleanStart);
     }
 
-    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, String clientId, int level,
-                        boolean cleanSession) {
+    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, String clientId, boolean assigned,
+                        int level, boolean cleanStart) {
         SessionRegistry registry = broker.registry();
+        MqttProperties props = connect.variableHeader().properties();
+        ClientSettings settings = level == 5 ? clientSettings(props) : ClientSettings.MQTT3;
+        // 3.x: clean session 0 never expires; 5.0: the Session Expiry Interval, absent meaning 0 (MQTT-3.1.2-11).
+        long expiry = level == 5 ? unsigned(Mqtt5Properties.integer(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL))
+                : cleanStart ? 0 : io.ternmq.core.session.Session.NEVER_EXPIRES;
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, level, clientId,
-                registry.ownerOf(clientId));
-        int keepalive = broker.policy().clampKeepalive(connect.variableHeader().keepAliveTimeSeconds());
+                registry.ownerOf(clientId), broker.router(), settings);
+        int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();
+        int keepalive = broker.policy().clampKeepalive(requestedKeepalive);
         // MQTT-3.1.2-24: close after one and a half keepalive periods without a packet from the client.
         ctx.pipeline().replace(this, MqttPipelineInstaller.KEEPALIVE,
                 new IdleStateHandler(keepalive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-        ctx.pipeline().addAfter(MqttPipelineInstaller.KEEPALIVE, Mqtt3Handler.NAME,
-                new Mqtt3Handler(broker, connection));
+        SessionPacketHandler handler = level == 5
+                ? new Mqtt5Handler(broker, connection, expiry)
+                : new Mqtt3Handler(broker, connection);
+        ctx.pipeline().addAfter(MqttPipelineInstaller.KEEPALIVE, level == 5 ? Mqtt5Handler.NAME : Mqtt3Handler.NAME,
+                handler);
+        List<UserProperty> userProperties = level == 5 ? Mqtt5Properties.userProperties(props) : List.of();
+        String assignedId = assigned && level == 5 ? clientId : null;
+        boolean sendServerKeepalive = level == 5 && keepalive != requestedKeepalive;
         boolean queued = connection.owner().tryExecute(() -> {
             if (!ctx.channel().isActive()) {
                 return; // gone before its session was bound; nothing to undo
             }
-            SessionRegistry.Attached attached = registry.attach(clientId, cleanSession, connection);
+            SessionRegistry.Attached attached = registry.attach(clientId, cleanStart, expiry, connection);
             connection.session(attached.session());
             connection.write(MqttMessageBuilders.connAck()
                     .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                     .sessionPresent(attached.sessionPresent())
+                    .properties(level == 5 ? connAckProperties(assignedId, sendServerKeepalive ? keepalive : -1)
+                            : MqttProperties.NO_PROPERTIES)
                     .build());
             attached.session().resume();
             connection.flush();
             broker.metrics().connectionsAccepted.increment();
-            LOG.debug("client {} connected over {} from {} (MQTT level {}, clean session {}, keepalive {} s)",
-                    clientId, transport, ctx.channel().remoteAddress(), level, cleanSession, keepalive);
+            broker.trace().connect(clientId, level, transport, userProperties);
+            LOG.debug("client {} connected over {} from {} (MQTT level {}, clean start {}, keepalive {} s)",
+                    clientId, transport, ctx.channel().remoteAddress(), level, cleanStart, keepalive);
         });
         if (!queued) {
-            refuse(ctx, clientId, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "broker overloaded");
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    ReasonCode.SERVER_UNAVAILABLE, "broker overloaded"));
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, String clientId, MqttConnectReturnCode code, String reason) {
+    private static ClientSettings clientSettings(MqttProperties props) {
+        Integer receiveMaximum = Mqtt5Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
+        Integer maximumPacketSize = Mqtt5Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+        Integer topicAliasMaximum = Mqtt5Properties.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM);
+        Integer problemInformation = Mqtt5Properties.integer(props, MqttPropertyType.REQUEST_PROBLEM_INFORMATION);
+        return new ClientSettings(receiveMaximum == null ? 65535 : receiveMaximum,
+                maximumPacketSize == null ? 0 : unsigned(maximumPacketSize),
+                topicAliasMaximum == null ? 0 : topicAliasMaximum,
+                problemInformation == null || problemInformation != 0);
+    }
+
+    /** The CONNACK properties PLATFORM.md 3 promises every MQTT 5 client. */
+    private MqttProperties connAckProperties(String assignedClientId, int serverKeepalive) {
+        MqttProperties p = new MqttProperties();
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.MAXIMUM_QOS.value(), PlatformPolicy.MAX_QOS));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.RETAIN_AVAILABLE.value(),
+                broker.policy().refusesRetain() ? 0 : 1));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE.value(), 1));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 1));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(),
+                broker.policy().limits().topicAliasMaximum()));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.RECEIVE_MAXIMUM.value(),
+                broker.policy().limits().receiveMaximum()));
+        p.add(new MqttProperties.IntegerProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value(),
+                broker.policy().limits().maxPacketSize()));
+        if (serverKeepalive >= 0) {
+            p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SERVER_KEEP_ALIVE.value(), serverKeepalive));
+        }
+        if (assignedClientId != null) {
+            p.add(new MqttProperties.StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(),
+                    assignedClientId));
+        }
+        return p;
+    }
+
+    static long unsigned(Integer value) {
+        return value == null ? 0 : Integer.toUnsignedLong(value);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String clientId, int level, Refusal refusal) {
         broker.metrics().connectionsRefused.increment();
+        Disconnector.markClosing(ctx.channel());
+        Long maxPacket = ctx.channel().attr(Disconnector.CLIENT_MAXIMUM_PACKET_SIZE).get();
+        boolean v5 = level == 5;
         LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + clientId,
-                ctx.channel().remoteAddress(), reason, code);
-        MqttConnAckMessage connAck = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+                ctx.channel().remoteAddress(), refusal.reason(),
+                v5 ? String.format("0x%02X", refusal.mqtt5() & 0xFF) : refusal.mqtt3());
+        MqttConnAckMessage connAck = v5
+                ? MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(refusal.mqtt5()))
+                        .properties(Mqtt5Properties.reasonString(refusal.reason(), true,
+                                maxPacket == null ? 0 : maxPacket, 2))
+                        .sessionPresent(false).build()
+                : MqttMessageBuilders.connAck().returnCode(refusal.mqtt3()).sessionPresent(false).build();
         ctx.writeAndFlush(connAck).addListener(ChannelFutureListener.CLOSE);
     }
 }

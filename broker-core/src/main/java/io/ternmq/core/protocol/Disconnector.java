@@ -1,15 +1,32 @@
 package io.ternmq.core.protocol;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.util.AttributeKey;
 import io.ternmq.core.metrics.BrokerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every protocol violation closes its connection through here (HiveMQ's MqttServerDisconnector): one log line
- * that names the client and the rule, one counter, then the close. Only that connection is affected.
+ * Every connection the broker closes on its own initiative goes through here (HiveMQ's MqttServerDisconnector):
+ * one log line that names the client and the rule, a counter for violations, an MQTT 5 DISCONNECT with the reason
+ * code and a Reason String (MQTT-4.13.2-1; allowed whatever Request Problem Information said, MQTT-3.1.2-29),
+ * then the close. Only that connection is affected.
  */
 public final class Disconnector {
+
+    /** The MQTT protocol level of a channel once its CONNECT is decoded: 3, 4 or 5. */
+    static final AttributeKey<Integer> PROTOCOL_LEVEL = AttributeKey.valueOf("ternmq.protocol-level");
+    /** An MQTT 5 client's Maximum Packet Size, for leaving a Reason String out of what would not fit it. */
+    static final AttributeKey<Long> CLIENT_MAXIMUM_PACKET_SIZE = AttributeKey.valueOf("ternmq.client-max-packet");
+    /** Set once the broker decided to close a channel: packets decoded after that are dropped unread. */
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("ternmq.closing");
 
     private static final Logger LOG = LoggerFactory.getLogger(Disconnector.class);
 
@@ -19,18 +36,60 @@ public final class Disconnector {
         this.metrics = metrics;
     }
 
-    /** Closes the connection because the client broke the protocol or a platform rule. */
-    public void violation(ChannelHandlerContext ctx, String clientId, String reason) {
+    /** The client broke the protocol or a platform rule: MQTT 5 gets the reason code, then the connection closes. */
+    public void violation(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
         metrics.protocolViolations.increment();
-        LOG.info("closing {} from {}: {}", clientId == null ? "connection" : "client " + clientId,
-                ctx.channel().remoteAddress(), reason);
-        ctx.close();
+        LOG.info("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), reason);
+        disconnect(ctx.channel(), reasonCode, reason);
     }
 
-    /** Closes the connection for a reason that is not the client's fault to the same degree (idle, timeout). */
+    /** A protocol violation without a more specific reason code (MQTT 5: 0x82 Protocol Error). */
+    public void violation(ChannelHandlerContext ctx, String clientId, String reason) {
+        violation(ctx, clientId, ReasonCode.PROTOCOL_ERROR, reason);
+    }
+
+    /** Closes for a reason that is not a protocol violation (keepalive expired, a connect timeout, overload). */
+    public void close(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
+        LOG.debug("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), reason);
+        disconnect(ctx.channel(), reasonCode, reason);
+    }
+
     public void close(ChannelHandlerContext ctx, String clientId, String reason) {
-        LOG.debug("closing {} from {}: {}", clientId == null ? "connection" : "client " + clientId,
-                ctx.channel().remoteAddress(), reason);
-        ctx.close();
+        close(ctx, clientId, ReasonCode.UNSPECIFIED_ERROR, reason);
+    }
+
+    /**
+     * Marks a channel as closing: whatever else the same read decoded (a PUBLISH after a violation or a
+     * DISCONNECT, MQTT-3.14.4-2; a CONNECT after a refused one, MQTT-3.1.4-5) is not acted on.
+     */
+    static void markClosing(Channel channel) {
+        channel.attr(CLOSING).set(Boolean.TRUE);
+    }
+
+    static boolean closing(Channel channel) {
+        return channel.attr(CLOSING).get() != null || !channel.isActive();
+    }
+
+    /** Writes the MQTT 5 DISCONNECT when the channel speaks 5.0, then closes it. Any thread. */
+    static void disconnect(Channel channel, byte reasonCode, String reason) {
+        markClosing(channel);
+        Integer level = channel.attr(PROTOCOL_LEVEL).get();
+        if (level != null && level == 5 && channel.isActive()) {
+            Long max = channel.attr(CLIENT_MAXIMUM_PACKET_SIZE).get();
+            channel.writeAndFlush(disconnectPacket(reasonCode, reason, max == null ? 0 : max))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    static MqttMessage disconnectPacket(byte reasonCode, String reason, long clientMaximumPacketSize) {
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader(reasonCode,
+                        Mqtt5Properties.reasonString(reason, true, clientMaximumPacketSize, 1)));
+    }
+
+    private static String who(String clientId) {
+        return clientId == null ? "connection" : "client " + clientId;
     }
 }

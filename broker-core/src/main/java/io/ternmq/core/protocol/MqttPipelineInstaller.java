@@ -15,7 +15,7 @@ import io.ternmq.config.LimitsConfig;
  * protocol handler:
  * <pre>
  *   [front] connection-limit, flush-consolidation, mqtt-decoder, mqtt-encoder, connect
- *   after CONNECT: ... mqtt-encoder, keepalive, mqtt3
+ *   after CONNECT: ... mqtt-encoder, keepalive, mqtt3 (MQTT 3.1 and 3.1.1) or mqtt5 (MQTT 5.0)
  * </pre>
  */
 public final class MqttPipelineInstaller {
@@ -26,6 +26,7 @@ public final class MqttPipelineInstaller {
     public static final String CONNECT = ConnectHandler.NAME;
     public static final String KEEPALIVE = "keepalive";
     public static final String MQTT3 = Mqtt3Handler.NAME;
+    public static final String MQTT5 = Mqtt5Handler.NAME;
 
     private final Broker broker;
     private final ConnectionLimiter connectionLimiter;

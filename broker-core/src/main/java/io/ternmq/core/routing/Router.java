@@ -8,13 +8,20 @@ import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fans one accepted PUBLISH out to the sessions whose filters match. Runs on the publisher's session owner, so
  * the messages of one publisher reach each subscriber's owner in the order they were published. Handing a
  * message to another owner never blocks: if that owner's queue is full the message is dropped and counted.
+ *
+ * <p>A shared subscription group ({@code $share/{group}/{filter}}) gets each message once: the next online
+ * member in round-robin order, or, with none online, the next member whose session keeps messages offline.
  */
 public final class Router {
 
@@ -22,6 +29,7 @@ public final class Router {
     private final SessionRegistry registry;
     private final PlatformPolicy policy;
     private final BrokerMetrics metrics;
+    private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
 
     public Router(TopicTrie<Subscriber> trie, SessionRegistry registry, PlatformPolicy policy, BrokerMetrics metrics) {
         this.trie = trie;
@@ -32,22 +40,91 @@ public final class Router {
 
     /** Routes the message; returns how many sessions it was handed to. */
     public int route(PublishMessage message) {
-        // A client matched by overlapping filters gets one copy, at the highest QoS of those filters (MQTT-3.3.5-1).
+        // A client matched by overlapping filters gets one copy, at the highest QoS of those filters (MQTT-3.3.4-2).
         Map<String, Integer> targets = new HashMap<>();
-        trie.match(message.topic(), s -> targets.merge(s.clientId(), s.qos(), Math::max));
+        Map<String, List<Subscriber>> groups = null;
+        List<Subscriber> matched = new ArrayList<>();
+        trie.match(message.topic(), matched::add);
+        for (Subscriber s : matched) {
+            if (s.shareKey() != null) {
+                if (groups == null) {
+                    groups = new HashMap<>();
+                }
+                groups.computeIfAbsent(s.shareKey(), k -> new ArrayList<>()).add(s);
+            } else if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) { // MQTT-3.8.3-3
+                targets.merge(s.clientId(), s.qos(), Math::max);
+            }
+        }
         int handed = 0;
         for (Map.Entry<String, Integer> target : targets.entrySet()) {
             Session session = registry.get(target.getKey());
-            if (session == null) {
-                continue;
-            }
-            Delivery delivery = new Delivery(message, policy.deliveredQos(message.qos(), target.getValue()));
-            if (session.owner().runOrExecute(() -> session.deliver(delivery))) {
+            if (session != null && hand(session, new Delivery(message,
+                    policy.deliveredQos(message.qos(), target.getValue())))) {
                 handed++;
-            } else {
-                metrics.droppedOwnerBusy.increment();
+            }
+        }
+        if (groups != null) {
+            for (Map.Entry<String, List<Subscriber>> group : groups.entrySet()) {
+                if (toGroup(message, message.qos(), group.getKey(), group.getValue(), null)) {
+                    handed++;
+                }
             }
         }
         return handed;
+    }
+
+    /**
+     * Shared deliveries a departed member never had acknowledged go to another member of their group; with no
+     * other member they are dropped and counted.
+     */
+    public void redeliver(List<Delivery> orphans, String departedClientId) {
+        for (Delivery orphan : orphans) {
+            List<Subscriber> members = new ArrayList<>();
+            trie.match(orphan.message().topic(), s -> {
+                if (orphan.shareKey().equals(s.shareKey()) && !s.clientId().equals(departedClientId)) {
+                    members.add(s);
+                }
+            });
+            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departedClientId)) {
+                metrics.droppedNoShareMember.increment();
+            }
+        }
+    }
+
+    private boolean toGroup(PublishMessage message, int publisherQos, String shareKey, List<Subscriber> members,
+                            String excluded) {
+        if (members.isEmpty()) {
+            return false;
+        }
+        members.sort((a, b) -> a.clientId().compareTo(b.clientId())); // a stable order for round robin
+        int start = Math.floorMod(groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger())
+                .getAndIncrement(), members.size());
+        Session fallback = null;
+        Subscriber fallbackMember = null;
+        for (int i = 0; i < members.size(); i++) {
+            Subscriber member = members.get((start + i) % members.size());
+            Session session = registry.get(member.clientId());
+            if (session == null || member.clientId().equals(excluded)) {
+                continue;
+            }
+            Delivery delivery = new Delivery(message, policy.deliveredQos(publisherQos, member.qos()), shareKey);
+            if (session.connection() != null) {
+                return hand(session, delivery);
+            }
+            if (fallback == null && session.persistent()) {
+                fallback = session;
+                fallbackMember = member;
+            }
+        }
+        return fallback != null && hand(fallback,
+                new Delivery(message, policy.deliveredQos(publisherQos, fallbackMember.qos()), shareKey));
+    }
+
+    private boolean hand(Session session, Delivery delivery) {
+        if (session.owner().runOrExecute(() -> session.deliver(delivery))) {
+            return true;
+        }
+        metrics.droppedOwnerBusy.increment();
+        return false;
     }
 }

@@ -28,8 +28,8 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public void putSubscription(String filter, int qos) {
-        subscriptions.put(filter, qos);
+    public void putSubscription(String filter, int options) {
+        subscriptions.put(filter, options);
     }
 
     @Override
@@ -69,6 +69,19 @@ public final class InMemorySessionData implements SessionData {
             }
         }
         return dropped;
+    }
+
+    @Override
+    public java.util.List<Delivery> removeQueuedIf(java.util.function.Predicate<Delivery> predicate) {
+        java.util.List<Delivery> removed = new java.util.ArrayList<>();
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (predicate.test(d)) {
+                it.remove();
+                removed.add(d);
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -1,14 +1,9 @@
 package io.ternmq.core.session;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
-import io.ternmq.core.message.PublishMessage;
+import io.ternmq.core.metrics.BrokerMetrics;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +14,13 @@ import java.util.Map;
  * <p>Delivery keeps order: a message goes straight to the socket only when nothing is queued ahead of it, the
  * socket is writable and (QoS 1) the in-flight window has room; otherwise it joins the bounded queue, which
  * drops its oldest entry when full. The queue drains when the socket becomes writable again, when a PUBACK
- * frees a window slot, and when the client reconnects.
+ * frees a window slot, and when the client reconnects. The window is the smaller of {@code limits.max-inflight}
+ * and the client's MQTT 5 Receive Maximum.
  */
 public final class Session {
+
+    /** Session Expiry Interval meaning "never" (MQTT 5 0xFFFFFFFF; MQTT 3.x clean session 0). */
+    public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
     private final String clientId;
     private final boolean persistent;
@@ -30,24 +29,34 @@ public final class Session {
     private final SessionRegistry registry;
     private final int maxInflight;
 
-    private Connection connection;
+    private volatile Connection connection;
+    /**
+     * Packet ids in flight from an earlier connection that this connection has not been resent yet, because its
+     * Receive Maximum is smaller than what was in flight (MQTT-3.3.4-9). Resent, in order, as acks free the window.
+     */
+    private final ArrayDeque<Integer> resendPending = new ArrayDeque<>();
+    private long expiryIntervalSeconds;
+    /** Counts detaches, so an expiry timer set at one detach cannot end the session after a later resume. */
+    private long detachGeneration;
     private int lastPacketId;
     private boolean discarded;
 
     Session(String clientId, boolean persistent, SessionOwner owner, SessionData data, SessionRegistry registry,
-            int maxInflight) {
+            int maxInflight, long expiryIntervalSeconds) {
         this.clientId = clientId;
         this.persistent = persistent;
         this.owner = owner;
         this.data = data;
         this.registry = registry;
         this.maxInflight = maxInflight;
+        this.expiryIntervalSeconds = expiryIntervalSeconds;
     }
 
     public String clientId() {
         return clientId;
     }
 
+    /** True when its state lives in the {@link SessionStore} (a session that may outlive its connection). */
     public boolean persistent() {
         return persistent;
     }
@@ -70,8 +79,26 @@ public final class Session {
         return data.inflightSize();
     }
 
+    /** Filters with their options byte (bits 0-1 QoS, bit 2 No Local). */
     public Map<String, Integer> subscriptions() {
         return data.subscriptions();
+    }
+
+    public long expiryIntervalSeconds() {
+        return expiryIntervalSeconds;
+    }
+
+    /** MQTT 5: the client may change the Session Expiry Interval on DISCONNECT (MQTT-3.14.2-2 is checked by the caller). */
+    public void expiryIntervalSeconds(long seconds) {
+        this.expiryIntervalSeconds = seconds;
+    }
+
+    boolean discarded() {
+        return discarded;
+    }
+
+    long detachGeneration() {
+        return detachGeneration;
     }
 
     // ---- lifecycle, driven by SessionRegistry ----
@@ -80,14 +107,16 @@ public final class Session {
         this.connection = newConnection;
     }
 
-    /** The client of a resumed session is back: resend unacknowledged QoS 1 with DUP=1, then the queue. */
+    /**
+     * The client of a resumed session is back: resend unacknowledged QoS 1 with DUP=1 (MQTT-4.4.0-1, same packet
+     * ids, in their original order) as far as its Receive Maximum allows, then the queue.
+     */
     public void resume() {
         if (connection == null) {
             return;
         }
-        for (Map.Entry<Integer, Delivery> e : data.inflight().entrySet()) {
-            connection.write(publishPacket(e.getValue(), e.getKey(), true));
-        }
+        resendPending.clear();
+        resendPending.addAll(data.inflight().keySet());
         drain();
         connection.flush();
     }
@@ -100,46 +129,75 @@ public final class Session {
         }
     }
 
-    /** The connection went away. A clean session ends with it; a persistent one keeps QoS 1 state. */
-    public void detach(Connection gone) {
+    /**
+     * The connection went away. A session with expiry 0 ends with it; otherwise QoS 1 state stays and the
+     * expiry clock starts. Returns the shared-subscription deliveries this session held but had not had
+     * acknowledged: they belong to another member of their group now (MQTT 5 4.8.2), the caller reroutes them.
+     */
+    public List<Delivery> detach(Connection gone) {
         if (connection != gone || discarded) {
-            return;
+            return List.of();
         }
         connection = null;
-        if (persistent) {
-            registry.metrics().droppedOffline.add(data.dropQueuedQos0());
-        } else {
+        resendPending.clear();
+        detachGeneration++;
+        List<Delivery> orphans = takeSharedDeliveries();
+        if (expiryIntervalSeconds == 0) {
             registry.end(this);
+        } else {
+            metrics().droppedOffline.add(data.dropQueuedQos0());
+            registry.scheduleExpiry(this);
         }
+        return orphans;
+    }
+
+    private List<Delivery> takeSharedDeliveries() {
+        List<Delivery> orphans = new ArrayList<>();
+        for (Map.Entry<Integer, Delivery> e : new ArrayList<>(data.inflight().entrySet())) {
+            if (e.getValue().shareKey() != null) {
+                data.removeInflight(e.getKey());
+                orphans.add(e.getValue());
+            }
+        }
+        orphans.addAll(data.removeQueuedIf(d -> d.shareKey() != null));
+        return orphans;
     }
 
     /** Unsubscribes everything and forgets the stored state; the session object is dead afterwards. */
     void discard() {
         discarded = true;
         for (String filter : new ArrayList<>(data.subscriptions().keySet())) {
-            registry.trie().unsubscribe(filter, clientId);
+            SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
+            if (parsed != null) {
+                registry.trie().unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+            }
         }
         if (persistent) {
             registry.store().remove(clientId);
         }
     }
 
-    boolean discarded() {
-        return discarded;
-    }
-
     // ---- subscriptions ----
 
     /** Adds a validated filter at its granted QoS. */
+    public void subscribe(SubscriptionFilter filter, int grantedQos, boolean noLocal) {
+        registry.trie().subscribe(filter.trieFilter(), filter.trieKey(clientId),
+                new Subscriber(clientId, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full()));
+        data.putSubscription(filter.full(), grantedQos | (noLocal ? 0x04 : 0));
+    }
+
+    /** Adds a validated, ordinary filter at its granted QoS. */
     public void subscribe(String filter, int grantedQos) {
-        registry.trie().subscribe(filter, clientId, new Subscriber(clientId, grantedQos));
-        data.putSubscription(filter, grantedQos);
+        subscribe(new SubscriptionFilter(filter, filter, null), grantedQos, false);
     }
 
     /** Removes a filter; true if the session had it. */
     public boolean unsubscribe(String filter) {
         boolean had = data.subscriptions().containsKey(filter);
-        registry.trie().unsubscribe(filter, clientId);
+        SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
+        if (parsed != null) {
+            registry.trie().unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+        }
         data.removeSubscription(filter);
         return had;
     }
@@ -153,7 +211,7 @@ public final class Session {
         }
         if (connection == null) {
             if (delivery.qos() == 0) {
-                registry.metrics().droppedOffline.increment();
+                metrics().droppedOffline.increment();
             } else {
                 enqueue(delivery);
             }
@@ -161,16 +219,16 @@ public final class Session {
         }
         if (data.queueSize() == 0 && canSend(delivery)) {
             send(delivery);
-            connection.flush();
         } else {
             enqueue(delivery);
             drain();
-            connection.flush();
         }
+        connection.flush();
     }
 
     /** The client acknowledged a QoS 1 delivery. */
     public void acknowledged(int packetId) {
+        resendPending.remove(packetId);
         if (data.removeInflight(packetId) != null && connection != null) {
             drain();
             connection.flush();
@@ -187,11 +245,22 @@ public final class Session {
 
     private void enqueue(Delivery delivery) {
         if (data.offer(delivery) != null) {
-            registry.metrics().droppedQueueFull.increment();
+            metrics().droppedQueueFull.increment();
         }
     }
 
     private void drain() {
+        while (!resendPending.isEmpty() && connection.isWritable() && unacknowledgedOnThisConnection() < window()) {
+            int packetId = resendPending.poll();
+            Delivery delivery = data.inflight().get(packetId);
+            if (delivery != null && !connection.writePublish(delivery, packetId, true)) {
+                data.removeInflight(packetId);
+                metrics().droppedTooLargeForClient.increment();
+            }
+        }
+        if (!resendPending.isEmpty()) {
+            return; // the queue waits behind the resends, to keep order
+        }
         Delivery head;
         while ((head = data.peek()) != null && canSend(head)) {
             send(data.poll());
@@ -199,17 +268,33 @@ public final class Session {
     }
 
     private boolean canSend(Delivery delivery) {
-        return connection.isWritable() && (delivery.qos() == 0 || data.inflightSize() < maxInflight);
+        return resendPending.isEmpty() && connection.isWritable()
+                && (delivery.qos() == 0 || data.inflightSize() < window());
+    }
+
+    /** The in-flight window of this connection: the session's bound and the client's Receive Maximum. */
+    private int window() {
+        return Math.min(maxInflight, connection.receiveMaximum());
+    }
+
+    private int unacknowledgedOnThisConnection() {
+        return data.inflightSize() - resendPending.size();
     }
 
     private void send(Delivery delivery) {
-        int packetId = 0;
-        if (delivery.qos() > 0) {
-            packetId = nextPacketId();
+        if (delivery.message().expired(System.nanoTime())) {
+            metrics().droppedExpired.increment(); // MQTT-3.3.2-5: expired before onward delivery started
+            return;
+        }
+        int packetId = delivery.qos() > 0 ? nextPacketId() : 0;
+        if (!connection.writePublish(delivery, packetId, false)) {
+            metrics().droppedTooLargeForClient.increment();
+            return;
+        }
+        if (packetId != 0) {
             data.putInflight(packetId, delivery);
         }
-        connection.write(publishPacket(delivery, packetId, false));
-        registry.metrics().messagesDelivered.increment();
+        metrics().messagesDelivered.increment();
     }
 
     /** MQTT-2.3.1-2: a packet id not used by another unacknowledged delivery, 1..65535. */
@@ -220,12 +305,8 @@ public final class Session {
         return lastPacketId;
     }
 
-    private static MqttPublishMessage publishPacket(Delivery delivery, int packetId, boolean dup) {
-        PublishMessage m = delivery.message();
-        MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, dup,
-                MqttQoS.valueOf(delivery.qos()), false, 0);
-        return new MqttPublishMessage(fixed, new MqttPublishVariableHeader(m.topic(), packetId),
-                Unpooled.wrappedBuffer(m.payload()));
+    private BrokerMetrics metrics() {
+        return registry.metrics();
     }
 
     /** Deliveries in flight, oldest first; for tests. */

@@ -9,10 +9,13 @@ import java.util.Map;
  */
 public interface SessionData {
 
-    /** Subscriptions by filter, with their granted QoS; an unmodifiable view. */
+    /**
+     * Subscriptions by filter (as the client wrote it), each with its options byte laid out as in an MQTT 5
+     * SUBSCRIBE (bits 0-1 the granted QoS, bit 2 No Local); an unmodifiable view.
+     */
     Map<String, Integer> subscriptions();
 
-    void putSubscription(String filter, int qos);
+    void putSubscription(String filter, int options);
 
     void removeSubscription(String filter);
 
@@ -27,6 +30,9 @@ public interface SessionData {
 
     /** Removes every queued QoS 0 delivery (they are not kept for an offline session); returns how many. */
     int dropQueuedQos0();
+
+    /** Removes and returns every queued delivery the predicate accepts, in queue order. */
+    java.util.List<Delivery> removeQueuedIf(java.util.function.Predicate<Delivery> predicate);
 
     void putInflight(int packetId, Delivery delivery);
 

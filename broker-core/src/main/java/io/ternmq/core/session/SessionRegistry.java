@@ -6,12 +6,19 @@ import io.ternmq.core.topic.TopicTrie;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds and creates sessions by client id. Lookups come from any thread; changes for one client id happen only
  * on that id's owner, which is what makes connect, takeover and end of session race-free without locks.
  */
-public final class SessionRegistry {
+public final class SessionRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     /** The result of a CONNECT: the session now bound to the connection, and whether it existed before. */
     public record Attached(Session session, boolean sessionPresent) {
@@ -24,6 +31,11 @@ public final class SessionRegistry {
     private final BrokerMetrics metrics;
     private final int maxQueued;
     private final int maxInflight;
+    private final ScheduledExecutorService expiryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ternmq-session-expiry");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SessionRegistry(SessionOwners owners, SessionStore store, TopicTrie<Subscriber> trie,
                            BrokerMetrics metrics, int maxQueued, int maxInflight) {
@@ -52,17 +64,27 @@ public final class SessionRegistry {
         return sessions.size();
     }
 
+    /** MQTT 3.x: clean session 1 is a session that ends with its connection, clean session 0 one that never expires. */
+    public Attached attach(String clientId, boolean cleanSession, Connection connection) {
+        return attach(clientId, cleanSession, cleanSession ? 0 : Session.NEVER_EXPIRES, connection);
+    }
+
     /**
      * Binds a connection that completed CONNECT to its session. Runs on the client id's owner. An older
-     * connection with the same id is closed (takeover, MQTT-3.1.4-2). Clean session 1 discards any previous
-     * session (MQTT-3.1.2-6); clean session 0 resumes it, or starts a persistent one (MQTT-3.1.2-4).
+     * connection with the same id is closed (takeover, MQTT-3.1.4-3). Clean start discards any previous session
+     * (MQTT-3.1.2-4); otherwise an existing session that outlives its connection is resumed (MQTT-3.1.2-5). A
+     * session with expiry 0 ends when its connection is closed, also when it is taken over.
+     *
+     * @param expirySeconds the Session Expiry Interval: 0 ends the session with the connection,
+     *                      {@link Session#NEVER_EXPIRES} never ends it
      */
-    public Attached attach(String clientId, boolean cleanSession, Connection connection) {
+    public Attached attach(String clientId, boolean cleanStart, long expirySeconds, Connection connection) {
         Session existing = sessions.get(clientId);
         if (existing != null) {
             existing.takeOver();
         }
-        if (!cleanSession && existing != null && existing.persistent()) {
+        if (!cleanStart && existing != null && existing.persistent()) {
+            existing.expiryIntervalSeconds(expirySeconds);
             existing.attach(connection);
             return new Attached(existing, true);
         }
@@ -71,17 +93,24 @@ public final class SessionRegistry {
         }
         Session session;
         boolean present = false;
-        if (cleanSession) {
+        if (expirySeconds == 0) {
             store.remove(clientId);
             session = new Session(clientId, false, owners.ownerOf(clientId), new InMemorySessionData(maxQueued),
-                    this, maxInflight);
+                    this, maxInflight, 0);
         } else {
+            if (cleanStart) {
+                store.remove(clientId);
+            }
             present = store.contains(clientId);
             session = new Session(clientId, true, owners.ownerOf(clientId), store.open(clientId), this,
-                    maxInflight);
+                    maxInflight, expirySeconds);
             // A stored session (a store that outlives the process) routes again from its subscriptions.
-            session.subscriptions().forEach((filter, qos) -> trie.subscribe(filter, clientId,
-                    new Subscriber(clientId, qos)));
+            session.subscriptions().forEach((filter, options) -> {
+                SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
+                if (parsed != null) {
+                    session.subscribe(parsed, options & 0x03, (options & 0x04) != 0);
+                }
+            });
         }
         sessions.put(clientId, session);
         session.attach(connection);
@@ -94,6 +123,22 @@ public final class SessionRegistry {
         session.discard();
     }
 
+    /** Starts the expiry clock of a session whose connection just went away (MQTT-3.1.2-23). */
+    void scheduleExpiry(Session session) {
+        long seconds = session.expiryIntervalSeconds();
+        if (seconds >= Session.NEVER_EXPIRES) {
+            return;
+        }
+        long generation = session.detachGeneration();
+        expiryTimer.schedule(() -> session.owner().executeAlways(() -> {
+            if (session.connection() == null && session.detachGeneration() == generation && !session.discarded()) {
+                LOG.debug("session {} expired after {} s offline", session.clientId(), seconds);
+                metrics.sessionsExpired.increment();
+                end(session);
+            }
+        }), seconds, TimeUnit.SECONDS);
+    }
+
     TopicTrie<Subscriber> trie() {
         return trie;
     }
@@ -104,5 +149,10 @@ public final class SessionRegistry {
 
     public BrokerMetrics metrics() {
         return metrics;
+    }
+
+    @Override
+    public void close() {
+        expiryTimer.shutdownNow();
     }
 }

@@ -1,5 +1,16 @@
 package io.ternmq.core.session;
 
-/** One session's subscription as the topic trie stores it: whose, and at which granted QoS. */
-public record Subscriber(String clientId, int qos) {
+/**
+ * One session's subscription as the topic trie stores it.
+ *
+ * @param clientId the subscriber
+ * @param qos      the granted QoS
+ * @param noLocal  MQTT 5 No Local: never deliver the subscriber's own messages (MQTT-3.8.3-3)
+ * @param shareKey the full {@code $share/{group}/{filter}} of a shared subscription, or null
+ */
+public record Subscriber(String clientId, int qos, boolean noLocal, String shareKey) {
+
+    public Subscriber(String clientId, int qos) {
+        this(clientId, qos, false, null);
+    }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ternmq.config.WillPolicy;
 import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** CONNECT and its CONNACK, byte for byte: versions, client identifiers, wills, credentials. */
@@ -63,14 +64,23 @@ class ConnectTest {
     }
 
     @Test
-    void mqtt5IsRefusedWithReasonCode0x84InAnMqtt5Connack() {
+    void mqtt5ConnectGetsAnMqtt5ConnackWithThePlatformProperties() {
         // Level 5 with an empty property block (00) after the keepalive.
         WireClient client = connectWith(broker, "10 0F 00 04 4D 51 54 54 05 02 00 3C 00 00 02 63 31");
 
-        // MQTT 5 CONNACK: flags, reason code 0x84 Unsupported Protocol Version, property length 0.
-        assertEquals("20 03 00 84 00", client.read());
-        assertFalse(client.isOpen());
-        assertNull(broker.registry().get("c1"));
+        assertEquals("20 18 00 00 15" // flags 0, reason Success, 21 bytes of properties:
+                + " 21 00 20" // Receive Maximum 32
+                + " 22 00 10" // Topic Alias Maximum 16
+                + " 24 01" // Maximum QoS 1
+                + " 25 00" // Retain Available 0
+                + " 27 00 04 10 00" // Maximum Packet Size 260 KiB
+                + " 28 01" // Wildcard Subscription Available 1
+                + " 29 00" // Subscription Identifiers Available 0
+                + " 2A 01", // Shared Subscription Available 1
+                client.read());
+        assertTrue(client.isOpen());
+        assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder",
+                "keepalive", "mqtt5"), client.handlerNames());
     }
 
     @Test
@@ -201,5 +211,44 @@ class ConnectTest {
         assertEquals("p", new String(seen.get(0).password(), java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(4, seen.get(0).protocolLevel());
         assertEquals("tcp", seen.get(0).transport());
+    }
+
+    // MQTT-3.1.4-5 and the note before it: a client may send packets right after CONNECT without waiting for
+    // CONNACK; if the CONNECT is accepted they are processed, if it is rejected nothing after it is.
+
+    @Test
+    void packetsPipelinedAfterAnAcceptedConnectAreProcessed() {
+        WireClient client = WireClient.open(broker);
+        client.send(Packets.connect("c1", true, 60) + " 82 08 00 01 00 03 61 2F 62 01 C0 00");
+
+        assertEquals("20 02 00 00 90 03 00 01 01 D0 00", client.read());
+        assertEquals(1, broker.subscriptionCount());
+    }
+
+    @Test
+    void publishPipelinedAfterARefusedConnectIsIgnoredAndTheRefusalStillArrives() {
+        WireClient subscriber = WireClient.connect(broker, "sub", true);
+        subscriber.send(Packets.subscribe(1, "a/b", 1));
+        subscriber.read();
+
+        WireClient client = WireClient.open(broker);
+        client.send(CONNECT_WITH_WILL + " 30 07 00 03 61 2F 62 68 69");
+
+        assertEquals("20 02 00 05", client.read());
+        assertFalse(client.isOpen());
+        assertEquals("", subscriber.read());
+    }
+
+    @Test
+    void connectPipelinedAfterARefusedConnectIsIgnored() {
+        WireClient existing = WireClient.connect(broker, "c2", true);
+
+        WireClient client = WireClient.open(broker);
+        client.send(CONNECT_WITH_WILL + " " + Packets.connect("c2", true, 60));
+
+        assertEquals("20 02 00 05", client.read());
+        assertFalse(client.isOpen());
+        assertTrue(existing.isOpen(), "a connection that was refused must not take a session over");
+        assertEquals(1, broker.metrics().connectionsAccepted.sum(), "only the existing c2 was accepted");
     }
 }

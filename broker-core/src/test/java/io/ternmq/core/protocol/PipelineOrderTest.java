@@ -1,6 +1,7 @@
 package io.ternmq.core.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -51,8 +52,8 @@ class PipelineOrderTest {
         client.read();
 
         List<String> names = client.handlerNames();
-        assertEquals(false, names.contains(MqttPipelineInstaller.MQTT3), names.toString());
-        assertEquals(false, client.isOpen());
+        assertFalse(names.contains(MqttPipelineInstaller.MQTT3), names.toString());
+        assertFalse(client.isOpen());
     }
 
     @Test

@@ -103,9 +103,11 @@ public final class TestBroker {
 
     public BrokerConfig config() {
         LimitsConfig limits = new LimitsConfig(l.maxConnections(), maxPacketSize, maxPayload, maxTopicLength,
-                maxClientIdLength, maxQueuedMessages, maxInflight, connectTimeout);
+                maxClientIdLength, maxQueuedMessages, maxInflight, connectTimeout, l.receiveMaximum(),
+                l.topicAliasMaximum());
         PlatformConfig platform = new PlatformConfig(willMessages, retainedMessages, deliveryQos,
-                p.keepaliveMin(), p.keepaliveMax());
+                p.keepaliveMin(), p.keepaliveMax(), p.maxUserProperties(), p.maxUserPropertyLength(),
+                p.maxResponseTopicLength(), p.maxCorrelationData());
         return new BrokerConfig(defaults.listeners(), defaults.dataDir(), defaults.allowAnonymous(), limits,
                 platform, defaults.log());
     }

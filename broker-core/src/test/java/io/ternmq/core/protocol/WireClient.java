@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
@@ -21,10 +22,42 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WireClient {
 
-    private final EmbeddedChannel channel;
+    private final Socket channel;
     private final MockTicker clock;
 
-    private WireClient(EmbeddedChannel channel, MockTicker clock) {
+    /**
+     * An EmbeddedChannel whose "socket" takes each flushed ByteBuf as the peer would: its bytes are recorded and
+     * the buffer is released at once, so nothing the broker wrote can leak because a test did not read it. The
+     * socket can stall: flushed bytes then stay in the outbound buffer.
+     */
+    private static final class Socket extends EmbeddedChannel {
+        private final List<String> received = new ArrayList<>();
+        private boolean stalled;
+
+        Socket(EmbeddedChannel.Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected void doWrite(ChannelOutboundBuffer in) {
+            if (stalled) {
+                return;
+            }
+            Object msg;
+            while ((msg = in.current()) != null) {
+                if (msg instanceof ByteBuf buf) {
+                    if (buf.isReadable()) {
+                        received.add(Hex.of(ByteBufUtil.getBytes(buf)));
+                    }
+                } else {
+                    received.add("<not bytes: " + msg + ">"); // something bypassed the encoder
+                }
+                in.remove();
+            }
+        }
+    }
+
+    private WireClient(Socket channel, MockTicker clock) {
         this.channel = channel;
         this.clock = clock;
     }
@@ -32,7 +65,7 @@ public final class WireClient {
     /** A new connection with the pipeline installed, as a transport would: handlers first, then active. */
     public static WireClient open(Broker broker) {
         MockTicker clock = Ticker.newMockTicker();
-        EmbeddedChannel channel = EmbeddedChannel.builder().register(false).ticker(clock).build();
+        Socket channel = new Socket(EmbeddedChannel.builder().register(false).ticker(clock));
         broker.pipelineInstaller().install(channel, "tcp");
         try {
             channel.register();
@@ -70,19 +103,24 @@ public final class WireClient {
     /** Everything the broker wrote and flushed since the last read, as hex; "" when nothing. */
     public String read() {
         channel.runPendingTasks(); // flushes that FlushConsolidationHandler deferred to the event loop
-        List<String> out = new ArrayList<>();
-        Object o;
-        while ((o = channel.readOutbound()) != null) {
-            ByteBuf buf = (ByteBuf) o;
-            try {
-                if (buf.isReadable()) {
-                    out.add(Hex.of(ByteBufUtil.getBytes(buf)));
-                }
-            } finally {
-                buf.release();
-            }
-        }
-        return String.join(" ", out);
+        String out = String.join(" ", channel.received);
+        channel.received.clear();
+        return out;
+    }
+
+    /**
+     * The peer stops reading: whatever is flushed from now on stays in the channel's outbound buffer, and
+     * once that passes the high-water mark the channel is not writable.
+     */
+    public void stallSocket() {
+        channel.stalled = true;
+    }
+
+    /** The peer reads again: the outbound buffer is written out and the channel becomes writable. */
+    public void resumeSocket() {
+        channel.stalled = false;
+        channel.flush();
+        channel.runPendingTasks();
     }
 
     public boolean isOpen() {

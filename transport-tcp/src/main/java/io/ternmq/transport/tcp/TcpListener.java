@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MQTT over plain TCP. Everything MQTT comes from the shared {@link MqttPipelineInstaller}; this class only
- * binds the socket and sets socket options.
+ * A socket listener for MQTT over TCP, plain or with TLS in front. Everything MQTT comes from the shared
+ * {@link MqttPipelineInstaller}; this class binds the socket, sets socket options and adds its
+ * {@link ListenerFront} (nothing for plain TCP, TLS for 8883) before the MQTT handlers.
  */
 public final class TcpListener implements AutoCloseable {
 
-    public static final String TRANSPORT = "tcp";
+    public static final String TRANSPORT = ListenerFront.PLAIN.transport();
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
     /** Above this many unsent bytes a connection reports unwritable and its session queues instead. */
@@ -26,13 +27,21 @@ public final class TcpListener implements AutoCloseable {
     private final MqttPipelineInstaller installer;
     private final String host;
     private final int port;
+    private final ListenerFront front;
     private Channel serverChannel;
 
+    /** Plain MQTT over TCP. */
     public TcpListener(NettyEventLoops loops, MqttPipelineInstaller installer, String host, int port) {
+        this(loops, installer, host, port, ListenerFront.PLAIN);
+    }
+
+    public TcpListener(NettyEventLoops loops, MqttPipelineInstaller installer, String host, int port,
+                       ListenerFront front) {
         this.loops = loops;
         this.installer = installer;
         this.host = host;
         this.port = port;
+        this.front = front;
     }
 
     /** Binds and starts accepting; returns the bound address (useful with port 0 in tests). */
@@ -48,12 +57,14 @@ public final class TcpListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        installer.install(ch, TRANSPORT);
+                        front.addTo(ch);
+                        installer.install(ch, front.transport());
                     }
                 });
         serverChannel = bootstrap.bind(host, port).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("MQTT over TCP listening on {}:{}", bound.getHostString(), bound.getPort());
+        String details = front.details().isEmpty() ? "" : " (" + front.details() + ")";
+        LOG.info("{} listening on {}:{}{}", front.description(), bound.getHostString(), bound.getPort(), details);
         return bound;
     }
 

@@ -1,0 +1,132 @@
+package io.ternmq.core.protocol;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.ternmq.core.Broker;
+import io.ternmq.core.session.Session;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What MQTT 3.x and 5.0 share after CONNECT: the packet dispatch, PINGREQ, acknowledgements, the keepalive
+ * watchdog, socket writability and the end of the connection. The version-specific packets are the subclass's
+ * (BifroMQ-style: the connect handler installs the right one, so nothing here asks "is this 5.0?").
+ */
+abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPacketHandler.class);
+
+    protected final Broker broker;
+    protected final ClientConnection connection;
+
+    SessionPacketHandler(Broker broker, ClientConnection connection) {
+        this.broker = broker;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            MqttMessage message = (MqttMessage) msg;
+            if (Disconnector.closing(ctx.channel())) {
+                return; // the broker already decided to close: nothing more from this client is acted on
+            }
+            if (message.decoderResult().isFailure()) {
+                malformed(ctx, message.decoderResult().cause());
+                return;
+            }
+            switch (message.fixedHeader().messageType()) {
+                case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
+                case PUBACK -> {
+                    int packetId = message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply
+                            ? reply.messageId() : ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+                    submit(ctx, session -> session.acknowledged(packetId));
+                }
+                case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
+                case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
+                case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
+                        new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+                case DISCONNECT -> disconnect(ctx, message);
+                // MQTT-3.1.0-2: a second CONNECT is a protocol violation.
+                case CONNECT -> broker.disconnector().violation(ctx, connection.clientId(),
+                        "second CONNECT on one connection");
+                default -> broker.disconnector().violation(ctx, connection.clientId(),
+                        message.fixedHeader().messageType() + " is not accepted from a client");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    protected abstract void malformed(ChannelHandlerContext ctx, Throwable cause);
+
+    protected abstract void publish(ChannelHandlerContext ctx, MqttPublishMessage publish);
+
+    protected abstract void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe);
+
+    protected abstract void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe);
+
+    protected abstract void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect);
+
+    /** Runs work on the session's owner; a connection whose owner cannot take more is closed. */
+    protected final void submit(ChannelHandlerContext ctx, Consumer<Session> work) {
+        if (!connection.submit(work)) {
+            broker.metrics().droppedOwnerBusy.increment();
+            broker.disconnector().close(ctx, connection.clientId(), ReasonCode.SERVER_UNAVAILABLE,
+                    "session owner overloaded");
+        }
+    }
+
+    /** Writes and flushes from the owner thread. */
+    protected final void reply(MqttMessage message) {
+        connection.write(message);
+        connection.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            connection.submit(Session::writable);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            // MQTT-3.1.2-22: one and a half keepalive periods without a packet.
+            broker.disconnector().close(ctx, connection.clientId(), ReasonCode.KEEP_ALIVE_TIMEOUT,
+                    "keepalive expired");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        connection.closed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing client {} after an error", connection.clientId(), cause);
+        ctx.close();
+    }
+
+    static String abbreviate(String topic) {
+        return topic.length() <= 64 ? topic : topic.substring(0, 64) + "...";
+    }
+}

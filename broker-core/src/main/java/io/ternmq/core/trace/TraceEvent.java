@@ -1,0 +1,22 @@
+package io.ternmq.core.trace;
+
+import io.ternmq.core.message.UserProperty;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One thing a client submitted that the broker accepted: a CONNECT or a PUBLISH.
+ *
+ * @param topic          null for CONNECT
+ * @param qos            -1 for CONNECT
+ * @param payloadBytes   -1 for CONNECT
+ */
+public record TraceEvent(Instant time, Kind kind, String clientId, int protocolLevel, String transport,
+                         String topic, int qos, int payloadBytes, List<UserProperty> userProperties) {
+
+    public enum Kind { CONNECT, PUBLISH }
+
+    public TraceEvent {
+        userProperties = List.copyOf(userProperties);
+    }
+}

@@ -1,0 +1,89 @@
+package io.ternmq.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ternmq.server.RawMqtt.Packet;
+import java.util.HashSet;
+import java.util.Set;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.junit.jupiter.api.Test;
+
+/** Shared subscriptions $share/{group}/{filter}, for MQTT 5.0 and 3.1.1 members alike. */
+class SharedSubscriptionIT extends SharedBrokerIT {
+
+
+    @Test
+    void eachMessageGoesToOneMemberInTurn() throws Exception {
+        try (Paho5 a = Paho5.connect(broker, "share-a");
+             Paho5 b = Paho5.connect(broker, "share-b");
+             PahoClients.Client c = PahoClients.connect(broker, "share-c", MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+             Paho5 everyone = Paho5.connect(broker, "share-plain");
+             Paho5 pub = Paho5.connect(broker, "share-pub")) {
+            a.paho.subscribe("$share/workers/jobs/#", 1);
+            b.paho.subscribe("$share/workers/jobs/#", 1);
+            c.paho.subscribe("$share/workers/jobs/#", 1);
+            everyone.paho.subscribe("jobs/#", 1);
+            for (int i = 0; i < 9; i++) {
+                pub.publish("jobs/" + i, "job" + i, 1, null);
+            }
+            Set<String> seen = new HashSet<>();
+            int fromA = drain(a, seen);
+            int fromB = drain(b, seen);
+            int fromC = 0;
+            PahoClients.Received r;
+            while ((r = c.nextOrNull(500)) != null) {
+                assertTrue(seen.add(r.text()), "a message reached two members: " + r.text());
+                fromC++;
+            }
+            assertEquals(9, seen.size(), "every message reached exactly one member");
+            assertEquals(3, fromA, "round robin");
+            assertEquals(3, fromB, "round robin");
+            assertEquals(3, fromC, "a 3.1.1 member takes its turn too");
+            for (int i = 0; i < 9; i++) {
+                assertNotNull(everyone.next(), "an ordinary subscription still gets every message");
+            }
+        }
+    }
+
+    @Test
+    void anUnacknowledgedMessageOfADepartedMemberGoesToAnother() throws Exception {
+        try (Paho5 steady = Paho5.connect(broker, "share-steady");
+             Paho5 pub = Paho5.connect(broker, "share-pub2")) {
+            steady.paho.subscribe("$share/g2/work", 1);
+            try (RawMqtt flaky = new RawMqtt(broker.port)) {
+                flaky.connect5("share-flaky");
+                byte[] filter = "$share/g2/work".getBytes();
+                flaky.send(0x82, Mqtt5FeaturesIT.concat(new byte[] {0x00, 0x01, 0x00, 0x00, (byte) filter.length},
+                        filter, new byte[] {0x01}));
+                assertEquals(9, flaky.read(10_000).type(), "SUBACK");
+                pub.publish("work", "one", 1, null);
+                pub.publish("work", "two", 1, null);
+                Packet taken = flaky.read(10_000);
+                assertNotNull(taken, "round robin gave the flaky member nothing");
+                assertEquals(3, taken.type());
+                // It never acknowledges, and goes away.
+            }
+            Set<String> got = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                Paho5.Received r = steady.next();
+                assertNotNull(r, "the departed member's message was not redelivered");
+                got.add(r.text());
+            }
+            assertEquals(Set.of("one", "two"), got);
+            assertNull(steady.nextOrNull(300));
+        }
+    }
+
+    private static int drain(Paho5 member, Set<String> seen) throws InterruptedException {
+        int n = 0;
+        Paho5.Received r;
+        while ((r = member.nextOrNull(500)) != null) {
+            assertTrue(seen.add(r.text()), "a message reached two members: " + r.text());
+            n++;
+        }
+        return n;
+    }
+}

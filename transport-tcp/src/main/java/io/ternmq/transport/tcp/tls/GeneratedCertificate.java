@@ -1,0 +1,219 @@
+package io.ternmq.transport.tcp.tls;
+
+import io.ternmq.config.ConfigException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificate the broker uses when none is configured: self-signed for localhost, 127.0.0.1, ::1 and the
+ * host name, generated once into {@code data-dir/tls/} and reused on every later start, so that a client that
+ * pinned or trusted it keeps working. RSA 2048 with SHA-256, the key type the oldest device TLS stacks accept.
+ */
+public final class GeneratedCertificate {
+
+    public static final String DIRECTORY = "tls";
+    public static final String CERT_FILE = "ternmq-cert.pem";
+    public static final String KEY_FILE = "ternmq-key.pem";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GeneratedCertificate.class);
+    /** 825 days: the longest validity macOS and iOS accept for a TLS server certificate. */
+    static final Duration VALIDITY = Duration.ofDays(825);
+    /** A certificate this close to expiry is replaced at start-up. */
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    private GeneratedCertificate() {
+    }
+
+    public static Path certFile(Path dataDir) {
+        return dataDir.resolve(DIRECTORY).resolve(CERT_FILE);
+    }
+
+    public static Path keyFile(Path dataDir) {
+        return dataDir.resolve(DIRECTORY).resolve(KEY_FILE);
+    }
+
+    /**
+     * The generated certificate: reused when both files exist, created when neither does (or when it is about to
+     * expire). A damaged pair stops start-up rather than silently changing the certificate clients trust.
+     */
+    static ServerCredentials loadOrCreate(Path dataDir) {
+        Path cert = certFile(dataDir);
+        Path key = keyFile(dataDir);
+        boolean certExists = Files.exists(cert);
+        boolean keyExists = Files.exists(key);
+        if (certExists || keyExists) {
+            ServerCredentials existing = load(dataDir);
+            Instant notAfter = existing.certificate().getNotAfter().toInstant();
+            if (Instant.now().plus(RENEW_BEFORE).isBefore(notAfter)) {
+                return existing;
+            }
+            LOG.warn("the generated TLS certificate {} expires on {}: generating a new one (clients that pinned "
+                    + "the old fingerprint must pin the new one)", cert, notAfter);
+        }
+        return create(dataDir, hostNames());
+    }
+
+    /** Reads the generated pair as it is on disk (start-up and reload). */
+    static ServerCredentials load(Path dataDir) {
+        Path cert = certFile(dataDir);
+        Path key = keyFile(dataDir);
+        try {
+            if (!Files.exists(cert) || !Files.exists(key)) {
+                throw PemFiles.problem(Files.exists(cert) ? key : cert, "tls.cert-file", "an existing file");
+            }
+            ServerCredentials credentials = new ServerCredentials(PemFiles.privateKey(key, "tls.key-file"),
+                    PemFiles.certificates(cert, "tls.cert-file"), cert + " (generated by ternmq, self-signed)");
+            ServerCredentials.requireMatch(credentials.privateKey(), credentials.certificate(),
+                    () -> PemFiles.problem(key, "tls.key-file", "the key of " + cert));
+            return credentials;
+        } catch (ConfigException e) {
+            throw ConfigException.invalidValue(e.key(), e.value(), e.allowed() + " (the certificate ternmq "
+                    + "generated; delete " + cert + " and " + key + " to generate a new one)", e.source());
+        }
+    }
+
+    /** Generates a key pair and certificate and writes both, the key readable by its owner only. */
+    static ServerCredentials create(Path dataDir, List<String> hostNames) {
+        Path cert = certFile(dataDir);
+        Path key = keyFile(dataDir);
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            X509Certificate certificate = selfSign(pair, hostNames);
+            Path dir = cert.getParent();
+            Files.createDirectories(dir);
+            // The key first: a crash between the two writes leaves no certificate without its key.
+            writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), "rw-------");
+            writeAtomically(cert, pem(certificate), "rw-r--r--");
+            ServerCredentials credentials = new ServerCredentials(pair.getPrivate(), List.of(certificate),
+                    cert + " (generated by ternmq, self-signed)");
+            LOG.info("generated a self-signed TLS certificate for {} into {}", String.join(", ", hostNames), dir);
+            return credentials;
+        } catch (IOException | UncheckedIOException e) {
+            throw ConfigException.invalidValue("data-dir", dataDir.toString(), "a directory where the broker can "
+                    + "write its TLS certificate (" + PemFiles.message(e) + ")", PemFiles.SOURCE);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot generate a TLS certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate selfSign(KeyPair pair, List<String> hostNames)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "ternmq")
+                .addRDN(BCStyle.CN, hostNames.get(hostNames.size() - 1))
+                .build();
+        Instant now = Instant.now();
+        byte[] serial = new byte[16];
+        new SecureRandom().nextBytes(serial);
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hostNames) {
+            names.add(new GeneralName(GeneralName.dNSName, host));
+        }
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, new BigInteger(1, serial),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)))
+                .addExtension(Extension.subjectKeyIdentifier, false,
+                        extensions.createSubjectKeyIdentifier(pair.getPublic()))
+                .addExtension(Extension.authorityKeyIdentifier, false,
+                        extensions.createAuthorityKeyIdentifier(pair.getPublic()));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+    }
+
+    /** localhost, then this machine's host name when it has one that is a valid DNS name. */
+    static List<String> hostNames() {
+        List<String> names = new ArrayList<>(List.of("localhost"));
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            // The JDK reports "name: name: Name or service not known" when the host name does not resolve.
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            host = message.contains(":") ? message.substring(0, message.indexOf(':')) : "";
+        }
+        if (DNS_NAME.matcher(host).matches() && !host.equalsIgnoreCase("localhost")) {
+            names.add(host);
+        }
+        return names;
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(object);
+        }
+        return text.toString();
+    }
+
+    private static void writeAtomically(Path target, String text, String permissions) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        if (posix()) {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+        }
+        Files.writeString(temp, text, StandardCharsets.US_ASCII);
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+}
