@@ -109,6 +109,13 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A socket error before CONNECT (a reset, say) ends this connection only, without a warning per client.
+        LOG.debug("closing connection from {} before CONNECT after an error", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
     /** Why a CONNECT is refused: the 3.x return code, the 5.0 reason code, and words for the log and the client. */
     private record Refusal(MqttConnectReturnCode mqtt3, byte mqtt5, String reason) {
     }
