@@ -242,6 +242,18 @@ class Mqtt5RulesIT extends SharedBrokerIT {
     }
 
     @Test
+    void subscriptionIdentifierInAClientPublishIsAProtocolError() throws Exception {
+        try (RawMqtt raw = new RawMqtt(broker.port)) {
+            raw.connect5("pub-subid");
+            // PUBLISH QoS 0, topic "s", properties: Subscription Identifier 3 (MQTT-3.3.4-6: server to client only)
+            raw.send(0x30, new byte[] {0x00, 0x01, 's', 0x02, 0x0B, 0x03, 'x'});
+            byte[] d = raw.in().readNBytes(3);
+            assertEquals((byte) 0xE0, d[0]);
+            assertEquals((byte) 0x82, d[2], "Protocol Error");
+        }
+    }
+
+    @Test
     void invalidTopicAliasGetsDisconnect0x94() throws Exception {
         try (RawMqtt raw = new RawMqtt(broker.port)) {
             raw.connect5("alias-bad");

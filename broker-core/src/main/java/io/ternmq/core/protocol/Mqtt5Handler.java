@@ -79,6 +79,10 @@ final class Mqtt5Handler extends SessionPacketHandler {
             return;
         }
         MqttProperties props = publish.variableHeader().properties();
+        if (Mqtt5Properties.has(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER)) {
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "Subscription Identifier in a client PUBLISH"); // MQTT-3.3.4-6
+            return;
+        }
         String topic = resolveTopic(ctx, publish.variableHeader().topicName(), props);
         if (topic == null) {
             return;
