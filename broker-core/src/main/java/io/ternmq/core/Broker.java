@@ -3,6 +3,7 @@ package io.ternmq.core;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.connection.CloseReason;
+import io.ternmq.core.connection.Connection;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.protocol.Disconnector;
@@ -49,6 +50,7 @@ public final class Broker {
         this.registry = new SessionRegistry(owners, store, trie, metrics, config.limits().maxQueuedMessages(),
                 config.limits().maxInflight());
         this.router = new Router(trie, registry, policy, metrics);
+        registry.onOrphans(router::redeliver);
         this.disconnector = new Disconnector(metrics);
         this.trace = new MessageTrace(config.log().traceRingSize());
         this.installer = new MqttPipelineInstaller(this);
@@ -96,14 +98,29 @@ public final class Broker {
      * what it owes its clients, then each connection is closed; then the owners stop.
      */
     public void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // 1. Nothing more clients send is acted on.
+        for (Session session : registry.all()) {
+            Connection connection = session.connection();
+            if (connection != null) {
+                connection.stopReading();
+            }
+        }
+        // 2. Work already under way lands: a PUBLISH routed by one owner is delivered by another (one hop at most).
+        owners.barrier(deadline);
+        owners.barrier(deadline);
+        // 3. Each session writes what it can of what it owes, then its client is told (MQTT 5: 0x8B) and closed.
         for (Session session : registry.all()) {
             session.owner().executeAlways(() -> {
-                if (session.connection() != null) {
-                    session.connection().close(CloseReason.SERVER_SHUTTING_DOWN);
+                Connection connection = session.connection();
+                if (connection != null) {
+                    session.writable();
+                    connection.close(CloseReason.SERVER_SHUTTING_DOWN);
                 }
             });
         }
-        owners.shutdown(timeout, unit);
+        // 4. The owners finish and stop, all within the one deadline.
+        owners.shutdown(deadline);
         registry.close();
     }
 }

@@ -51,8 +51,11 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
-            server.close();
-            stopped.countDown();
+            try {
+                server.close();
+            } finally {
+                stopped.countDown(); // exit even if the drain failed half-way
+            }
         };
         // SIGTERM drains and exits 0 (a JVM shutdown hook would exit 143).
         Signal.handle(new Signal("TERM"), signal -> stop.run());

@@ -102,7 +102,7 @@ public final class TernMq implements AutoCloseable {
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
             return new TernMq(config, broker, loops,
                     new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront));
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) { // Netty's bind failure is a checked exception it does not declare
             new Listeners(tcp, null, tls, null, tlsContext, tlsFront).close();
             loops.close();
             shutdownQuietly(broker);

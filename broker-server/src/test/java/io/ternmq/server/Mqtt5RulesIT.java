@@ -49,6 +49,44 @@ class Mqtt5RulesIT extends SharedBrokerIT {
     }
 
     @Test
+    void sessionExpiryIsCappedAndTheCapIsToldInConnAck() {
+        Hive hive = Hive.of(broker, "expiry-cap");
+        Mqtt5ConnAck ack = hive.client.connectWith().cleanStart(true).sessionExpiryInterval(0xFFFFFFFFL).send();
+        try {
+            assertEquals(604800L, ack.getSessionExpiryInterval().orElse(-1), "limits.max-session-expiry");
+        } finally {
+            hive.disconnectQuietly();
+        }
+    }
+
+    @Test
+    void subscriptionsBeyondTheSessionLimitAreRefused() throws Exception {
+        try (TestBroker small = TestBroker.start(java.util.Map.of("TERNMQ_LIMITS_MAX_SUBSCRIPTIONS_PER_SESSION", "2"))) {
+            Hive hive = Hive.of(small, "sub-limit");
+            hive.client.connect();
+            try {
+                com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException e = assertThrows(
+                        com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException.class, () -> hive.client
+                        .subscribeWith()
+                        .addSubscription().topicFilter("a").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                        .addSubscription().topicFilter("b").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                        .addSubscription().topicFilter("c").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                        .send());
+                List<Integer> codes = e.getMqttMessage().getReasonCodes().stream().map(c -> c.getCode()).toList();
+                assertEquals(List.of(1, 1, 0x97), codes, "the third is over the limit: Quota exceeded");
+            } finally {
+                hive.disconnectQuietly();
+            }
+            try (PahoClients.Client v3 = PahoClients.connect(small, "sub-limit-3",
+                    org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+                int[] granted = v3.paho.subscribeWithResponse(new String[] {"a", "b", "c"}, new int[] {1, 1, 1})
+                        .getGrantedQos();
+                assertArrayEquals(new int[] {1, 1, 128}, granted);
+            }
+        }
+    }
+
+    @Test
     void emptyClientIdIsAssignedOne() {
         Hive hive = Hive.withoutId(broker);
         Mqtt5ConnAck ack = hive.client.connect();
@@ -205,14 +243,27 @@ class Mqtt5RulesIT extends SharedBrokerIT {
                     Thread.currentThread().interrupt();
                 }
             }));
+            long received = broker.server.broker().metrics().publishesReceived.sum();
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             for (int id = 1; id <= 33; id++) {
-                // PUBLISH QoS 1, topic "rm", packet id, no properties, payload "x"
-                raw.send(0x32, new byte[] {0x00, 0x02, 'r', 'm', 0x00, (byte) id, 0x00, 'x'});
+                // PUBLISH QoS 1, topic "rm", packet id, no properties, payload "x"; all in one write
+                all.writeBytes(new byte[] {0x32, 0x08, 0x00, 0x02, 'r', 'm', 0x00, (byte) id, 0x00, 'x'});
             }
+            raw.socket.getOutputStream().write(all.toByteArray());
+            raw.socket.getOutputStream().flush();
+            // The broker has read them once 32 are counted (the 33rd is refused before it is counted).
+            for (int i = 0; i < 200 && broker.server.broker().metrics().publishesReceived.sum() < received + 32; i++) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(500); // the 33rd follows in the same read
+            // The DISCONNECT goes out through the owner, after what it owes: release it, then read to the end.
+            release.countDown();
             RawMqtt.Packet p;
+            int pubAcks = 0;
             while ((p = raw.read(10_000)) != null && p.type() != 14) {
-                // PUBACKs released later are not expected before the DISCONNECT, but tolerate none
+                pubAcks++;
             }
+            assertEquals(32, pubAcks, "the 32 within the Receive Maximum are acknowledged, the 33rd is not");
             assertNotNull(p, "no DISCONNECT");
             assertEquals((byte) 0x93, p.body()[0], "Receive Maximum exceeded");
         } finally {

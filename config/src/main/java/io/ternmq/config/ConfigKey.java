@@ -50,6 +50,10 @@ final class ConfigKey<T> {
             ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)));
     static final ConfigKey<Integer> RECEIVE_MAXIMUM =
             new ConfigKey<>("limits.receive-maximum", "32", null, ValueType.integer(1, 65535));
+    static final ConfigKey<Integer> MAX_SUBSCRIPTIONS =
+            new ConfigKey<>("limits.max-subscriptions-per-session", "1000", null, ValueType.integer(1, 10_000_000));
+    static final ConfigKey<Integer> MAX_SESSION_EXPIRY =
+            new ConfigKey<>("limits.max-session-expiry", "604800", null, ValueType.integer(1, Integer.MAX_VALUE));
     static final ConfigKey<Integer> TOPIC_ALIAS_MAXIMUM =
             new ConfigKey<>("limits.topic-alias-maximum", "16", null, ValueType.integer(0, 65535));
 
@@ -106,7 +110,8 @@ final class ConfigKey<T> {
 
     static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
-            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
+            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
+            MAX_SUBSCRIPTIONS, MAX_SESSION_EXPIRY, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
             KEEPALIVE_MIN, KEEPALIVE_MAX, MAX_USER_PROPERTIES, MAX_USER_PROPERTY_LENGTH,
             MAX_RESPONSE_TOPIC_LENGTH, MAX_CORRELATION_DATA,
             TLS_CERT_FILE, TLS_KEY_FILE, TLS_PKCS12_FILE, TLS_PKCS12_PASSWORD, TLS_CLIENT_AUTH, TLS_CLIENT_CA_FILE,

@@ -75,7 +75,8 @@ public final class ConfigLoader {
         LimitsConfig limits = new LimitsConfig(l.get(ConfigKey.MAX_CONNECTIONS), l.get(ConfigKey.MAX_PACKET_SIZE),
                 l.get(ConfigKey.MAX_PAYLOAD), l.get(ConfigKey.MAX_TOPIC_LENGTH), l.get(ConfigKey.MAX_CLIENT_ID_LENGTH),
                 l.get(ConfigKey.MAX_QUEUED_MESSAGES), l.get(ConfigKey.MAX_INFLIGHT), l.get(ConfigKey.CONNECT_TIMEOUT),
-                l.get(ConfigKey.RECEIVE_MAXIMUM), l.get(ConfigKey.TOPIC_ALIAS_MAXIMUM));
+                l.get(ConfigKey.RECEIVE_MAXIMUM), l.get(ConfigKey.TOPIC_ALIAS_MAXIMUM),
+                l.get(ConfigKey.MAX_SUBSCRIPTIONS), l.get(ConfigKey.MAX_SESSION_EXPIRY));
         PlatformConfig platform = new PlatformConfig(l.get(ConfigKey.WILL_MESSAGES), l.get(ConfigKey.RETAINED_MESSAGES),
                 l.get(ConfigKey.DELIVERY_QOS), l.get(ConfigKey.KEEPALIVE_MIN), l.get(ConfigKey.KEEPALIVE_MAX),
                 l.get(ConfigKey.MAX_USER_PROPERTIES), l.get(ConfigKey.MAX_USER_PROPERTY_LENGTH),

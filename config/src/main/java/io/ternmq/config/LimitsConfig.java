@@ -17,19 +17,23 @@ import java.util.Objects;
  * @param receiveMaximum    the broker's MQTT 5 Receive Maximum: unacknowledged QoS 1 PUBLISH a client may have
  *                          outstanding towards the broker
  * @param topicAliasMaximum the broker's MQTT 5 Topic Alias Maximum for client-to-broker aliases (0: none)
+ * @param maxSubscriptions  subscriptions one session may hold
+ * @param maxSessionExpiry  seconds an offline session is kept at most (caps MQTT 5's Session Expiry Interval and
+ *                          MQTT 3.x clean session 0)
  */
 public record LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
                            int maxClientIdLength, int maxQueuedMessages, int maxInflight,
-                           Duration connectTimeout, int receiveMaximum, int topicAliasMaximum) {
+                           Duration connectTimeout, int receiveMaximum, int topicAliasMaximum,
+                           int maxSubscriptions, int maxSessionExpiry) {
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
     }
 
-    /** The limits without the MQTT 5 flow-control values, which take their defaults (32 and 16). */
+    /** The limits with the MQTT 5 flow-control values and the session bounds at their defaults. */
     public LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
                         int maxClientIdLength, int maxQueuedMessages, int maxInflight, Duration connectTimeout) {
         this(maxConnections, maxPacketSize, maxPayload, maxTopicLength, maxClientIdLength, maxQueuedMessages,
-                maxInflight, connectTimeout, 32, 16);
+                maxInflight, connectTimeout, 32, 16, 1000, 604800);
     }
 }

@@ -25,6 +25,7 @@ class ConfigKeysTest {
                 "limits.max-connections", "limits.max-packet-size", "limits.max-payload", "limits.max-topic-length",
                 "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-inflight",
                 "limits.connect-timeout", "limits.receive-maximum", "limits.topic-alias-maximum",
+                "limits.max-subscriptions-per-session", "limits.max-session-expiry",
                 "platform.will-messages", "platform.retained-messages", "platform.delivery-qos",
                 "platform.keepalive-min", "platform.keepalive-max", "platform.max-user-properties",
                 "platform.max-user-property-length", "platform.max-response-topic-length",

@@ -27,7 +27,7 @@ class ConfigLoaderTest {
         assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 0, 0), c.listeners());
         assertEquals(Path.of("./data"), c.dataDir());
         assertFalse(c.allowAnonymous());
-        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10), 32, 16),
+        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10), 32, 16, 1000, 604800),
                 c.limits());
         assertEquals(new PlatformConfig(WillPolicy.REFUSE, RetainPolicy.REFUSE, DeliveryQos.PUBLISHER, 30, 1200,
                 20, 128, 128, 128),

@@ -32,6 +32,10 @@ public interface Connection {
 
     void flush();
 
+    /** Shutdown: nothing more the client sends is read or acted on; what the broker owes can still be written. */
+    default void stopReading() {
+    }
+
     /** Closes the connection for this reason (MQTT 5 clients are told with a DISCONNECT reason code). */
     void close(CloseReason reason);
 

@@ -42,7 +42,7 @@ final class ClientConnection implements Connection {
     private Session session;
 
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
-                     Router router, ClientSettings settings) {
+                     Router router, ClientSettings settings, int brokerAliasMaximum) {
         this.channel = channel;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
@@ -50,7 +50,7 @@ final class ClientConnection implements Connection {
         this.owner = owner;
         this.router = router;
         this.settings = settings;
-        this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings) : null;
+        this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings, brokerAliasMaximum) : null;
     }
 
     ClientSettings settings() {
@@ -80,15 +80,18 @@ final class ClientConnection implements Connection {
     boolean submit(Consumer<Session> work) {
         if (pending.incrementAndGet() >= PAUSE_READ_AT) {
             channel.config().setAutoRead(false);
+            resumeReadingIfCaughtUp(); // the owner may have drained to the resume mark in the meantime
         }
         boolean queued = owner.tryExecute(() -> {
             try {
-                if (session != null) {
+                // After a takeover this connection's packets no longer speak for the session (they were read
+                // before the broker closed it): acting on them would subscribe or unsubscribe for the new owner.
+                if (session != null && session.connection() == this) {
                     work.accept(session);
                 }
             } finally {
                 if (pending.decrementAndGet() == RESUME_READ_AT) {
-                    channel.config().setAutoRead(true);
+                    channel.eventLoop().execute(this::resumeReadingIfCaughtUp);
                 }
             }
         });
@@ -96,6 +99,22 @@ final class ClientConnection implements Connection {
             pending.decrementAndGet();
         }
         return queued;
+    }
+
+    /** Runs on the event loop, where every pause is decided too, so a pause and a resume cannot cross. */
+    private void resumeReadingIfCaughtUp() {
+        if (pending.get() <= RESUME_READ_AT && !channel.config().isAutoRead() && !Disconnector.closing(channel)) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Runs lifecycle work for this connection on the owner whatever its load (writability, the end). */
+    void submitAlways(Consumer<Session> work) {
+        owner.executeAlways(() -> {
+            if (session != null && session.connection() == this) {
+                work.accept(session);
+            }
+        });
     }
 
     /**
@@ -109,6 +128,7 @@ final class ClientConnection implements Connection {
                 if (!orphans.isEmpty()) {
                     router.redeliver(orphans, clientId);
                 }
+                session = null;
             }
         });
     }
@@ -159,6 +179,12 @@ final class ClientConnection implements Connection {
         }
         write(packet);
         return true;
+    }
+
+    @Override
+    public void stopReading() {
+        Disconnector.markClosing(channel);
+        channel.config().setAutoRead(false);
     }
 
     @Override

@@ -21,6 +21,7 @@ import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.ConnectRequest;
 import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.log.LogText;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.session.SessionRegistry;
@@ -214,10 +215,15 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         MqttProperties props = connect.variableHeader().properties();
         ClientSettings settings = level == 5 ? clientSettings(props) : ClientSettings.MQTT3;
         // 3.x: clean session 0 never expires; 5.0: the Session Expiry Interval, absent meaning 0 (MQTT-3.1.2-11).
-        long expiry = level == 5 ? unsigned(Mqtt5Properties.integer(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL))
-                : cleanStart ? 0 : io.ternmq.core.session.Session.NEVER_EXPIRES;
+        // Either is capped by limits.max-session-expiry, so no offline session is kept for ever.
+        long maxExpiry = broker.policy().limits().maxSessionExpiry();
+        long requestedExpiry = level == 5
+                ? unsigned(Mqtt5Properties.integer(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL))
+                : cleanStart ? 0 : maxExpiry;
+        long expiry = Math.min(requestedExpiry, maxExpiry);
+        long cappedExpiry = level == 5 && expiry != requestedExpiry ? expiry : -1;
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, level, clientId,
-                registry.ownerOf(clientId), broker.router(), settings);
+                registry.ownerOf(clientId), broker.router(), settings, broker.policy().limits().topicAliasMaximum());
         int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();
         int keepalive = broker.policy().clampKeepalive(requestedKeepalive);
         // MQTT-3.1.2-24: close after one and a half keepalive periods without a packet from the client.
@@ -240,8 +246,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             connection.write(MqttMessageBuilders.connAck()
                     .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                     .sessionPresent(attached.sessionPresent())
-                    .properties(level == 5 ? connAckProperties(assignedId, sendServerKeepalive ? keepalive : -1)
-                            : MqttProperties.NO_PROPERTIES)
+                    .properties(level == 5 ? connAckProperties(assignedId, sendServerKeepalive ? keepalive : -1,
+                            cappedExpiry) : MqttProperties.NO_PROPERTIES)
                     .build());
             attached.session().resume();
             connection.flush();
@@ -268,8 +274,13 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The CONNACK properties PLATFORM.md 3 promises every MQTT 5 client. */
-    private MqttProperties connAckProperties(String assignedClientId, int serverKeepalive) {
+    private MqttProperties connAckProperties(String assignedClientId, int serverKeepalive, long cappedExpiry) {
         MqttProperties p = new MqttProperties();
+        if (cappedExpiry >= 0) {
+            // MQTT 5 3.2.2.3.2: the server's Session Expiry Interval replaces the client's.
+            p.add(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+                    (int) cappedExpiry));
+        }
         p.add(new MqttProperties.IntegerProperty(MqttPropertyType.MAXIMUM_QOS.value(), PlatformPolicy.MAX_QOS));
         p.add(new MqttProperties.IntegerProperty(MqttPropertyType.RETAIN_AVAILABLE.value(),
                 broker.policy().refusesRetain() ? 0 : 1));
@@ -301,8 +312,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         Disconnector.markClosing(ctx.channel());
         Long maxPacket = ctx.channel().attr(Disconnector.CLIENT_MAXIMUM_PACKET_SIZE).get();
         boolean v5 = level == 5;
-        LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + clientId,
-                ctx.channel().remoteAddress(), refusal.reason(),
+        LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + LogText.of(clientId),
+                ctx.channel().remoteAddress(), LogText.of(refusal.reason()),
                 v5 ? String.format("0x%02X", refusal.mqtt5() & 0xFF) : refusal.mqtt3());
         MqttConnAckMessage connAck = v5
                 ? MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(refusal.mqtt5()))

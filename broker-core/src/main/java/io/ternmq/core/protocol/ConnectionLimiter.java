@@ -24,6 +24,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final int max;
     private final BrokerMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lastWarning =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 20_000_000_000L);
 
     public ConnectionLimiter(int max, BrokerMetrics metrics) {
         this.max = max;
@@ -39,8 +41,13 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
             metrics.connectionsOverLimit.increment();
-            LOG.warn("refusing connection from {}: limits.max-connections ({}) reached",
-                    ctx.channel().remoteAddress(), max);
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            // One warning per 10 s at most: a reconnect storm must not flood the log; the counter has the total.
+            if (now - last > 10_000_000_000L && lastWarning.compareAndSet(last, now)) {
+                LOG.warn("refusing connections: limits.max-connections ({}) reached ({} refused so far)", max,
+                        metrics.connectionsOverLimit.sum());
+            }
             ctx.close();
             return;
         }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.util.AttributeKey;
+import io.ternmq.core.log.LogText;
 import io.ternmq.core.metrics.BrokerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class Disconnector {
     /** The client broke the protocol or a platform rule: MQTT 5 gets the reason code, then the connection closes. */
     public void violation(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
         metrics.protocolViolations.increment();
-        LOG.info("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), reason);
+        LOG.info("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), LogText.of(reason));
         disconnect(ctx.channel(), reasonCode, reason);
     }
 
@@ -90,6 +91,6 @@ public final class Disconnector {
     }
 
     private static String who(String clientId) {
-        return clientId == null ? "connection" : "client " + clientId;
+        return clientId == null ? "connection" : "client " + LogText.of(clientId);
     }
 }

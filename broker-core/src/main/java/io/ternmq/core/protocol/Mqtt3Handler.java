@@ -42,7 +42,7 @@ final class Mqtt3Handler extends SessionPacketHandler {
 
     @Override
     protected void malformed(ChannelHandlerContext ctx, Throwable cause) {
-        broker.disconnector().violation(ctx, connection.clientId(), "malformed packet: " + cause.getMessage());
+        violation(ctx, ReasonCode.PROTOCOL_ERROR, "malformed packet: " + cause.getMessage());
     }
 
     @Override
@@ -51,17 +51,17 @@ final class Mqtt3Handler extends SessionPacketHandler {
         String topic = publish.variableHeader().topicName();
         int qos = fixed.qosLevel().value();
         if (qos > 1) {
-            broker.disconnector().violation(ctx, connection.clientId(), "QoS 2 PUBLISH is not supported");
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "QoS 2 PUBLISH is not supported");
             return;
         }
         if (fixed.isRetain() && broker.policy().refusesRetain()) {
-            broker.disconnector().violation(ctx, connection.clientId(), "retained messages are not supported");
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "retained messages are not supported");
             return;
         }
         TopicCheck check = broker.policy().checkTopicName(topic);
         if (check == TopicCheck.EMPTY || check == TopicCheck.WILDCARD_IN_NAME || check == TopicCheck.NULL_CHARACTER) {
             // MQTT-3.3.2-1, MQTT-3.3.2-2
-            broker.disconnector().violation(ctx, connection.clientId(), "invalid topic name: " + check.describe());
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "invalid topic name: " + check.describe());
             return;
         }
         int packetId = publish.variableHeader().packetId();
@@ -94,7 +94,7 @@ final class Mqtt3Handler extends SessionPacketHandler {
         int packetId = subscribe.variableHeader().messageId();
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
         if (requested.isEmpty()) {
-            broker.disconnector().violation(ctx, connection.clientId(), "SUBSCRIBE without a topic filter"); // MQTT-3.8.3-3
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without a topic filter"); // MQTT-3.8.3-3
             return;
         }
         SubscriptionFilter[] filters = new SubscriptionFilter[requested.size()];
@@ -107,8 +107,13 @@ final class Mqtt3Handler extends SessionPacketHandler {
         }
         submit(ctx, session -> {
             for (int i = 0; i < granted.length; i++) {
-                if (filters[i] != null) {
+                if (filters[i] == null) {
+                    continue;
+                }
+                if (session.hasRoomFor(filters[i].full(), broker.policy().limits().maxSubscriptions())) {
                     session.subscribe(filters[i], granted[i], false);
+                } else {
+                    granted[i] = SUBACK_FAILURE; // limits.max-subscriptions-per-session
                 }
             }
             reply(new MqttSubAckMessage(
@@ -122,7 +127,7 @@ final class Mqtt3Handler extends SessionPacketHandler {
         int packetId = unsubscribe.variableHeader().messageId();
         List<String> filters = List.copyOf(unsubscribe.payload().topics());
         if (filters.isEmpty()) {
-            broker.disconnector().violation(ctx, connection.clientId(), "UNSUBSCRIBE without a topic filter"); // MQTT-3.10.3-2
+            violation(ctx, ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without a topic filter"); // MQTT-3.10.3-2
             return;
         }
         submit(ctx, session -> {

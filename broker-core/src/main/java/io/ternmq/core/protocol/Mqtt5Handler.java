@@ -62,8 +62,8 @@ final class Mqtt5Handler extends SessionPacketHandler {
     @Override
     protected void malformed(ChannelHandlerContext ctx, Throwable cause) {
         // MQTT-4.13.1-1: a malformed packet, or one over the broker's Maximum Packet Size (MQTT-3.2.2-15).
-        broker.disconnector().violation(ctx, connection.clientId(), cause instanceof TooLongFrameException
-                ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET, "malformed packet: " + cause.getMessage());
+        violation(ctx, cause instanceof TooLongFrameException ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET,
+                "malformed packet: " + cause.getMessage());
     }
 
     @Override
@@ -135,8 +135,8 @@ final class Mqtt5Handler extends SessionPacketHandler {
         submit(ctx, session -> {
             broker.router().route(message);
             if (qos == 1) {
+                unacknowledged.decrementAndGet(); // before the PUBACK, or the client's next PUBLISH may count one too many
                 reply(pubAck(packetId, ReasonCode.SUCCESS, null));
-                unacknowledged.decrementAndGet();
             }
         });
     }
@@ -174,8 +174,8 @@ final class Mqtt5Handler extends SessionPacketHandler {
         LOG.debug("not delivering PUBLISH of {} to '{}': {}", connection.clientId(), abbreviate(topic), reason);
         if (qos == 1) {
             submit(ctx, session -> {
-                reply(pubAck(packetId, reasonCode, reason));
                 unacknowledged.decrementAndGet();
+                reply(pubAck(packetId, reasonCode, reason));
             });
         }
     }
@@ -210,8 +210,13 @@ final class Mqtt5Handler extends SessionPacketHandler {
         int packetId = header.messageId();
         submit(ctx, session -> {
             for (int i = 0; i < codes.length; i++) {
-                if (filters[i] != null) {
+                if (filters[i] == null) {
+                    continue;
+                }
+                if (session.hasRoomFor(filters[i].full(), policy.limits().maxSubscriptions())) {
                     session.subscribe(filters[i], codes[i], noLocal[i]);
+                } else {
+                    codes[i] = ReasonCode.QUOTA_EXCEEDED & 0xFF; // limits.max-subscriptions-per-session
                 }
             }
             reply(new MqttSubAckMessage(
@@ -257,10 +262,6 @@ final class Mqtt5Handler extends SessionPacketHandler {
         }
         Disconnector.markClosing(ctx.channel());
         ctx.close(); // MQTT-3.14.4-1; there is no will to discard in this broker
-    }
-
-    private void violation(ChannelHandlerContext ctx, byte reasonCode, String reason) {
-        broker.disconnector().violation(ctx, connection.clientId(), reasonCode, reason);
     }
 
     private MqttMessage pubAck(int packetId, byte reasonCode, String reason) {

@@ -26,9 +26,12 @@ final class OutboundPublishes {
 
     private final ClientSettings client;
     private final Map<String, Integer> aliases = new HashMap<>();
+    /** The client's Topic Alias Maximum, capped by the broker's own, so a client cannot make this map huge. */
+    private final int aliasMaximum;
 
-    OutboundPublishes(ClientSettings client) {
+    OutboundPublishes(ClientSettings client, int brokerAliasMaximum) {
         this.client = client;
+        this.aliasMaximum = Math.min(client.topicAliasMaximum(), brokerAliasMaximum);
     }
 
     /** The packet, or null when it would exceed the client's Maximum Packet Size. */
@@ -72,9 +75,9 @@ final class OutboundPublishes {
         String topic = m.topic();
         Integer alias = null;
         boolean newAlias = false;
-        if (client.topicAliasMaximum() > 0) {
+        if (aliasMaximum > 0) {
             alias = aliases.get(topic);
-            if (alias == null && aliases.size() < client.topicAliasMaximum()) {
+            if (alias == null && aliases.size() < aliasMaximum) {
                 alias = aliases.size() + 1;
                 newAlias = true;
             }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionPacketHandler.class);
+    private static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
     protected final Broker broker;
     protected final ClientConnection connection;
@@ -56,13 +58,12 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
                 }
                 case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
                 case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
-                case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
-                        new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+                // Through the owner, so it can never overtake the CONNACK (MQTT-3.2.0-1).
+                case PINGREQ -> submit(ctx, session -> reply(PINGRESP));
                 case DISCONNECT -> disconnect(ctx, message);
                 // MQTT-3.1.0-2: a second CONNECT is a protocol violation.
-                case CONNECT -> broker.disconnector().violation(ctx, connection.clientId(),
-                        "second CONNECT on one connection");
-                default -> broker.disconnector().violation(ctx, connection.clientId(),
+                case CONNECT -> violation(ctx, ReasonCode.PROTOCOL_ERROR, "second CONNECT on one connection");
+                default -> violation(ctx, ReasonCode.PROTOCOL_ERROR,
                         message.fixedHeader().messageType() + " is not accepted from a client");
             }
         } finally {
@@ -79,6 +80,17 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     protected abstract void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe);
 
     protected abstract void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect);
+
+    /**
+     * A protocol violation: nothing more from this client is acted on from now, and the DISCONNECT (MQTT 5) and
+     * close go through the session's owner, behind the CONNACK it may still owe (MQTT-3.2.0-1).
+     */
+    protected final void violation(ChannelHandlerContext ctx, byte reasonCode, String reason) {
+        Disconnector.markClosing(ctx.channel());
+        ctx.channel().config().setAutoRead(false);
+        connection.owner().executeAlways(
+                () -> broker.disconnector().violation(ctx, connection.clientId(), reasonCode, reason));
+    }
 
     /** Runs work on the session's owner; a connection whose owner cannot take more is closed. */
     protected final void submit(ChannelHandlerContext ctx, Consumer<Session> work) {
@@ -98,7 +110,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().isWritable()) {
-            connection.submit(Session::writable);
+            connection.submitAlways(Session::writable); // never lost: the queue would wait for the next ack
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -127,6 +139,6 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     }
 
     static String abbreviate(String topic) {
-        return topic.length() <= 64 ? topic : topic.substring(0, 64) + "...";
+        return io.ternmq.core.log.LogText.of(topic);
     }
 }

@@ -40,6 +40,8 @@ public final class Session {
     private long detachGeneration;
     private int lastPacketId;
     private boolean discarded;
+    /** The pending end of this session while it is offline with a finite expiry; cancelled when it resumes. */
+    private java.util.concurrent.ScheduledFuture<?> expiryTimer;
 
     Session(String clientId, boolean persistent, SessionOwner owner, SessionData data, SessionRegistry registry,
             int maxInflight, long expiryIntervalSeconds) {
@@ -104,7 +106,20 @@ public final class Session {
     // ---- lifecycle, driven by SessionRegistry ----
 
     void attach(Connection newConnection) {
+        cancelExpiry();
         this.connection = newConnection;
+    }
+
+    void expiryTimer(java.util.concurrent.ScheduledFuture<?> timer) {
+        cancelExpiry();
+        this.expiryTimer = timer;
+    }
+
+    private void cancelExpiry() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
     }
 
     /**
@@ -151,7 +166,7 @@ public final class Session {
         return orphans;
     }
 
-    private List<Delivery> takeSharedDeliveries() {
+    List<Delivery> takeSharedDeliveries() {
         List<Delivery> orphans = new ArrayList<>();
         for (Map.Entry<Integer, Delivery> e : new ArrayList<>(data.inflight().entrySet())) {
             if (e.getValue().shareKey() != null) {
@@ -166,6 +181,7 @@ public final class Session {
     /** Unsubscribes everything and forgets the stored state; the session object is dead afterwards. */
     void discard() {
         discarded = true;
+        cancelExpiry();
         for (String filter : new ArrayList<>(data.subscriptions().keySet())) {
             SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
             if (parsed != null) {
@@ -181,9 +197,17 @@ public final class Session {
 
     /** Adds a validated filter at its granted QoS. */
     public void subscribe(SubscriptionFilter filter, int grantedQos, boolean noLocal) {
+        if (discarded) {
+            return; // a dead session must leave nothing in the trie
+        }
         registry.trie().subscribe(filter.trieFilter(), filter.trieKey(clientId),
                 new Subscriber(clientId, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full()));
         data.putSubscription(filter.full(), grantedQos | (noLocal ? 0x04 : 0));
+    }
+
+    /** True when subscribing to this filter keeps the session within {@code max} subscriptions. */
+    public boolean hasRoomFor(String filter, int max) {
+        return data.subscriptions().containsKey(filter) || data.subscriptions().size() < max;
     }
 
     /** Adds a validated, ordinary filter at its granted QoS. */
@@ -193,6 +217,9 @@ public final class Session {
 
     /** Removes a filter; true if the session had it. */
     public boolean unsubscribe(String filter) {
+        if (discarded) {
+            return false;
+        }
         boolean had = data.subscriptions().containsKey(filter);
         SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
         if (parsed != null) {
@@ -207,6 +234,12 @@ public final class Session {
     /** A message routed to this session. */
     public void deliver(Delivery delivery) {
         if (discarded) {
+            // It ended between the routing decision and this task: a shared message goes to another member.
+            if (delivery.shareKey() != null) {
+                registry.orphaned(List.of(delivery), clientId);
+            } else {
+                metrics().droppedOffline.increment();
+            }
             return;
         }
         if (connection == null) {

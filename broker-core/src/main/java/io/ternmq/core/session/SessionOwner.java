@@ -95,20 +95,29 @@ public final class SessionOwner {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                // A bug in one session's task must not stop the others sharing this owner.
+            } catch (Throwable e) {
+                // A bug in one session's task must not stop the others sharing this owner; an Error is logged
+                // and survived too, since a dead owner would hang every client id hashed to it.
                 LOG.error("session task failed on {}", thread.getName(), e);
             }
         }
     }
 
-    /** Runs what is queued, then stops the thread. */
-    void stop(long timeout, TimeUnit unit) throws InterruptedException {
+    /** Refuses new ordinary work and lets the thread end once what is queued has run. */
+    void requestStop() {
         stopping = true;
-        if (thread == null) {
-            return;
+        if (thread != null) {
+            tasks.offer(POISON);
         }
-        tasks.offer(POISON);
-        thread.join(unit.toMillis(timeout));
+    }
+
+    /** Waits for the thread to end, at the latest until the deadline (a System.nanoTime value). */
+    void join(long deadlineNanos) throws InterruptedException {
+        if (thread != null) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (millis > 0) {
+                thread.join(millis);
+            }
+        }
     }
 }

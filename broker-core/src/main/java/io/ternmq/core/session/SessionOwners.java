@@ -1,5 +1,6 @@
 package io.ternmq.core.session;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,10 +39,25 @@ public final class SessionOwners {
         return owners.length;
     }
 
-    /** Lets every owner finish its queued work, then stops them. */
-    public void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+    /**
+     * Waits until every owner has run what was queued before this call (or the deadline, a System.nanoTime
+     * value, passes); false if the deadline came first.
+     */
+    public boolean barrier(long deadlineNanos) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(owners.length);
         for (SessionOwner owner : owners) {
-            owner.stop(timeout, unit);
+            owner.executeAlways(done::countDown);
+        }
+        return done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Lets every owner finish its queued work, then stops them, all against one deadline (System.nanoTime). */
+    public void shutdown(long deadlineNanos) throws InterruptedException {
+        for (SessionOwner owner : owners) {
+            owner.requestStop();
+        }
+        for (SessionOwner owner : owners) {
+            owner.join(deadlineNanos);
         }
     }
 }

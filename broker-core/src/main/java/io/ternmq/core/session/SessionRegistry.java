@@ -6,8 +6,9 @@ import io.ternmq.core.topic.TopicTrie;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,13 @@ public final class SessionRegistry implements AutoCloseable {
     private final BrokerMetrics metrics;
     private final int maxQueued;
     private final int maxInflight;
-    private final ScheduledExecutorService expiryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor expiryTimer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "ternmq-session-expiry");
         t.setDaemon(true);
         return t;
     });
+    /** Where shared-subscription deliveries of an ending session go: the router, set once it exists. */
+    private volatile BiConsumer<List<Delivery>, String> orphanSink = (orphans, clientId) -> { };
 
     public SessionRegistry(SessionOwners owners, SessionStore store, TopicTrie<Subscriber> trie,
                            BrokerMetrics metrics, int maxQueued, int maxInflight) {
@@ -45,6 +48,19 @@ public final class SessionRegistry implements AutoCloseable {
         this.metrics = metrics;
         this.maxQueued = maxQueued;
         this.maxInflight = maxInflight;
+        // A resumed session cancels its timer; without this every reconnect would leave one behind until it fires.
+        expiryTimer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Shared deliveries a session held when it ended are handed here (the router redelivers them). */
+    public void onOrphans(BiConsumer<List<Delivery>, String> sink) {
+        this.orphanSink = sink;
+    }
+
+    void orphaned(List<Delivery> orphans, String clientId) {
+        if (!orphans.isEmpty()) {
+            orphanSink.accept(orphans, clientId);
+        }
     }
 
     public SessionOwner ownerOf(String clientId) {
@@ -120,7 +136,9 @@ public final class SessionRegistry implements AutoCloseable {
     /** Ends a session: it leaves the registry, the trie and the store. Runs on its owner. */
     void end(Session session) {
         sessions.remove(session.clientId(), session);
+        List<Delivery> orphans = session.takeSharedDeliveries();
         session.discard();
+        orphaned(orphans, session.clientId()); // MQTT 5 4.8.2: another member takes what it held
     }
 
     /** Starts the expiry clock of a session whose connection just went away (MQTT-3.1.2-23). */
@@ -130,13 +148,13 @@ public final class SessionRegistry implements AutoCloseable {
             return;
         }
         long generation = session.detachGeneration();
-        expiryTimer.schedule(() -> session.owner().executeAlways(() -> {
+        session.expiryTimer(expiryTimer.schedule(() -> session.owner().executeAlways(() -> {
             if (session.connection() == null && session.detachGeneration() == generation && !session.discarded()) {
                 LOG.debug("session {} expired after {} s offline", session.clientId(), seconds);
                 metrics.sessionsExpired.increment();
                 end(session);
             }
-        }), seconds, TimeUnit.SECONDS);
+        }), seconds, TimeUnit.SECONDS));
     }
 
     TopicTrie<Subscriber> trie() {

@@ -351,7 +351,7 @@ public final class Mqtt5Wire {
         LimitsConfig l = c.limits();
         LimitsConfig limits = new LimitsConfig(l.maxConnections(), l.maxPacketSize(), l.maxPayload(),
                 l.maxTopicLength(), l.maxClientIdLength(), l.maxQueuedMessages(), l.maxInflight(),
-                l.connectTimeout(), receiveMaximum, topicAliasMaximum);
+                l.connectTimeout(), receiveMaximum, topicAliasMaximum, l.maxSubscriptions(), l.maxSessionExpiry());
         return new BrokerConfig(c.listeners(), c.dataDir(), c.allowAnonymous(), limits, c.platform(), c.log());
     }
 }

@@ -104,7 +104,7 @@ public final class TestBroker {
     public BrokerConfig config() {
         LimitsConfig limits = new LimitsConfig(l.maxConnections(), maxPacketSize, maxPayload, maxTopicLength,
                 maxClientIdLength, maxQueuedMessages, maxInflight, connectTimeout, l.receiveMaximum(),
-                l.topicAliasMaximum());
+                l.topicAliasMaximum(), l.maxSubscriptions(), l.maxSessionExpiry());
         PlatformConfig platform = new PlatformConfig(willMessages, retainedMessages, deliveryQos,
                 p.keepaliveMin(), p.keepaliveMax(), p.maxUserProperties(), p.maxUserPropertyLength(),
                 p.maxResponseTopicLength(), p.maxCorrelationData());
