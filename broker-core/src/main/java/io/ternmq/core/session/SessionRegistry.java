@@ -157,6 +157,11 @@ public final class SessionRegistry implements AutoCloseable {
         }), seconds, TimeUnit.SECONDS));
     }
 
+    /** Expiry timers waiting to fire: one per offline session with a finite expiry, for metrics and tests. */
+    public int pendingExpiryTimers() {
+        return expiryTimer.getQueue().size();
+    }
+
     TopicTrie<Subscriber> trie() {
         return trie;
     }
