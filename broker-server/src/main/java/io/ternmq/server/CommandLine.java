@@ -80,14 +80,15 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
 
                 Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
                 MQTT over TCP on 127.0.0.1:1883, MQTT over TLS on 127.0.0.1:8883 (with a self-signed
-                certificate generated into ./data/tls on first start), data in ./data.
+                certificate generated into ./data/tls on first start), MQTT over QUIC on UDP
+                127.0.0.1:14567 (ALPN mqtt, same certificate), data in ./data.
 
                 Options:
                   --config FILE       read configuration from a YAML file (docs/configuration.md)
                   --bind ADDRESS      address every listener binds to (listeners.bind, default 127.0.0.1)
                   --tcp-port N        MQTT over TCP port, 0 turns it off (listeners.tcp-port, default 1883)
                   --tls-port N        MQTT over TLS port, 0 turns it off (listeners.tls-port, default 8883)
-                  --quic-port N       MQTT over QUIC port (listeners.quic-port; not in this build yet, keep 0)
+                  --quic-port N       MQTT over QUIC UDP port, 0 turns it off (listeners.quic-port, default 14567)
                   --http-port N       HTTP admin API port (listeners.http-port; not in this build yet, keep 0)
                   --data-dir DIR      data directory (data-dir, default ./data)
                   --allow-anonymous   accept clients without credentials on a non-loopback address

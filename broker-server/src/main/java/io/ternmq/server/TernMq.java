@@ -11,11 +11,13 @@ import io.ternmq.transport.tcp.NettyEventLoops;
 import io.ternmq.transport.tcp.TcpListener;
 import io.ternmq.transport.tcp.tls.ReloadableTlsContext;
 import io.ternmq.transport.tcp.tls.TlsFront;
+import io.ternmq.transport.quic.QuicListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +38,14 @@ public final class TernMq implements AutoCloseable {
 
     /** The socket listeners that are on, with their bound addresses (null where a listener is off). */
     private record Listeners(TcpListener tcp, InetSocketAddress tcpAddress, TcpListener tls,
-                             InetSocketAddress tlsAddress, ReloadableTlsContext tlsContext, TlsFront tlsFront) {
+                             InetSocketAddress tlsAddress, ReloadableTlsContext tlsContext, TlsFront tlsFront,
+                             QuicListener quic, InetSocketAddress quicAddress) {
 
-        /** Stops accepting; open connections stay. */
+        /** Stops accepting; open connections stay (QUIC's sockets too, so they can still be drained). */
         void close() {
+            if (quic != null) {
+                quic.stopAccepting();
+            }
             if (tcp != null) {
                 tcp.close();
             }
@@ -78,8 +84,11 @@ public final class TernMq implements AutoCloseable {
             throw ConfigException.invalidValue("data-dir", config.dataDir().toString(),
                     "a directory the broker can create and write (" + e.getMessage() + ")", "the merged configuration");
         }
-        // Certificates are checked (or generated) before any port opens.
-        ReloadableTlsContext tlsContext = ports.tlsPort() == 0 ? null
+        // Certificates are checked (or generated) before any port opens; QUIC serves the TLS certificate.
+        if (ports.quicPort() != 0) {
+            QuicListener.requireAvailable();
+        }
+        ReloadableTlsContext tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
                 : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
         Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()));
@@ -87,6 +96,7 @@ public final class TernMq implements AutoCloseable {
         TcpListener tcp = null;
         TcpListener tls = null;
         TlsFront tlsFront = null;
+        QuicListener quic = null;
         try {
             InetSocketAddress tcpAddress = null;
             InetSocketAddress tlsAddress = null;
@@ -94,16 +104,28 @@ public final class TernMq implements AutoCloseable {
                 tcp = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tcpPort());
                 tcpAddress = tcp.start();
             }
-            if (tlsContext != null) {
+            if (ports.tlsPort() != 0) {
                 tlsFront = new TlsFront(tlsContext);
                 tls = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tlsPort(), tlsFront);
                 tlsAddress = tls.start();
             }
+            InetSocketAddress quicAddress = null;
+            if (ports.quicPort() != 0) {
+                // The MQTT keepalive watchdog (1.5 x the clamped keepalive) closes idle connections; QUIC's own
+                // idle timeout only has to outlast the longest one allowed.
+                Duration idle = Duration.ofMillis(config.platform().keepaliveMax() * 1500L);
+                quic = new QuicListener(config.quic(), idle, tlsContext, broker.pipelineInstaller(), ports.bind(),
+                        ports.quicPort());
+                quicAddress = quic.start();
+            }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
             return new TernMq(config, broker, loops,
-                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront));
+                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress));
         } catch (Exception e) { // Netty's bind failure is a checked exception it does not declare
-            new Listeners(tcp, null, tls, null, tlsContext, tlsFront).close();
+            new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null).close();
+            if (quic != null) {
+                quic.close();
+            }
             loops.close();
             shutdownQuietly(broker);
             throw e;
@@ -111,11 +133,11 @@ public final class TernMq implements AutoCloseable {
     }
 
     private static void checkListeners(ListenersConfig listeners) {
-        refuseUnbuiltListener("listeners.quic-port", listeners.quicPort(), "QUIC");
         refuseUnbuiltListener("listeners.http-port", listeners.httpPort(), "HTTP API");
-        if (listeners.tcpPort() == 0 && listeners.tlsPort() == 0) {
+        if (listeners.tcpPort() == 0 && listeners.tlsPort() == 0 && listeners.quicPort() == 0) {
             throw ConfigException.invalidValue("listeners.tcp-port", "0",
-                    "1..65535 while listeners.tls-port is 0 too: at least one listener must be on",
+                    "1..65535 while listeners.tls-port and listeners.quic-port are 0 too: at least one listener "
+                            + "must be on",
                     "the merged configuration");
         }
     }
@@ -177,7 +199,17 @@ public final class TernMq implements AutoCloseable {
         return listeners.tlsAddress();
     }
 
-    /** The TLS listener's certificate and context, or null when that listener is off. */
+    /** The bound MQTT over QUIC (UDP) address, or null when that listener is off. */
+    public InetSocketAddress quicAddress() {
+        return listeners.quicAddress();
+    }
+
+    /** The QUIC listener (its counters), or null when it is off. */
+    public QuicListener quic() {
+        return listeners.quic();
+    }
+
+    /** The TLS (and QUIC) certificate and context, or null when both of those listeners are off. */
     public ReloadableTlsContext tls() {
         return listeners.tlsContext();
     }
@@ -213,6 +245,9 @@ public final class TernMq implements AutoCloseable {
         LOG.info("ternmq shutting down: no new connections, draining {} sessions", broker.registry().size());
         listeners.close();
         shutdownQuietly(broker);
+        if (listeners.quic() != null) {
+            listeners.quic().close();
+        }
         loops.close();
         LOG.info("ternmq stopped");
     }

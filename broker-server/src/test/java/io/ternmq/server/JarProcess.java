@@ -56,6 +56,10 @@ final class JarProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
         command.addAll(List.of(args));
+        if (!command.contains("--quic-port")) {
+            // No test may bind the default QUIC port 14567 (a broker, or another test run, may hold it).
+            command.addAll(List.of("--quic-port", "0"));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TERNMQ_"));
         pb.environment().putAll(env);

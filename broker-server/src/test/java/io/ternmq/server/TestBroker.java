@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A broker started through {@link Main#start}, the jar's own code path, on free ports (MQTT over TCP and MQTT
- * over TLS with its generated certificate) and a fresh data directory. Extra settings go in as TERNMQ_*
+ * A broker started through {@link Main#start}, the jar's own code path, on free ports (MQTT over TCP, MQTT
+ * over TLS with its generated certificate, MQTT over QUIC on UDP) and a fresh data directory. Extra settings go in as TERNMQ_*
  * environment entries, as an operator would set them.
  */
 final class TestBroker implements AutoCloseable {
@@ -24,12 +24,15 @@ final class TestBroker implements AutoCloseable {
     final Path dataDir;
     final int port;
     final int tlsPort;
+    /** MQTT over QUIC (UDP); never the default 14567, so tests do not collide with a broker running here. */
+    final int quicPort;
 
-    private TestBroker(TernMq server, Path dataDir, int port, int tlsPort) {
+    private TestBroker(TernMq server, Path dataDir, int port, int tlsPort, int quicPort) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.quicPort = quicPort;
     }
 
     /** env: extra environment entries, e.g. "TERNMQ_PLATFORM_KEEPALIVE_MIN" -> "1". */
@@ -45,8 +48,9 @@ final class TestBroker implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("ternmq-test");
         int port = freePort();
         int tlsPort = freePort();
+        int quicPort = freeUdpPort();
         String[] args = {"--tcp-port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
-            "--data-dir", dataDir.toString()};
+            "--quic-port", Integer.toString(quicPort), "--data-dir", dataDir.toString()};
         TernMq server;
         if (authenticator == null) {
             server = Main.start(args, new HashMap<>(env));
@@ -55,7 +59,7 @@ final class TestBroker implements AutoCloseable {
             server = TernMq.start(ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides()),
                     authenticator);
         }
-        return new TestBroker(server, dataDir, port, tlsPort);
+        return new TestBroker(server, dataDir, port, tlsPort, quicPort);
     }
 
     static TestBroker start() throws Exception {
@@ -74,6 +78,19 @@ final class TestBroker implements AutoCloseable {
     /** The self-signed certificate the broker generated on start (unless the test configured its own). */
     Path certificate() {
         return GeneratedCertificate.certFile(dataDir);
+    }
+
+    /** The QUIC listener's address. */
+    java.net.InetSocketAddress quicAddress() {
+        return new java.net.InetSocketAddress("127.0.0.1", quicPort);
+    }
+
+    static int freeUdpPort() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static int freePort() {

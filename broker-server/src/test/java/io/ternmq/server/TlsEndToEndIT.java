@@ -146,7 +146,7 @@ class TlsEndToEndIT {
     @Test
     void turningOffBothSocketListenersIsAConfigurationError() {
         ConfigException e = assertThrows(ConfigException.class, () -> Main.start(new String[] {"--tcp-port", "0",
-            "--tls-port", "0", "--data-dir", workDir.toString()}, Map.of()));
+            "--tls-port", "0", "--quic-port", "0", "--data-dir", workDir.toString()}, Map.of()));
         assertEquals("listeners.tcp-port", e.key());
         assertTrue(e.allowed().contains("at least one listener"), e.allowed());
     }

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param platform       the platform profile rules (wills, retained messages, delivered QoS, keepalive range)
  * @param log            logging settings
  * @param tls            the MQTT over TLS listener's certificate, protocols and client authentication
+ * @param quic           the MQTT over QUIC listener's limits, flow control, address validation and 0-RTT
  */
 public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
-                           LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls) {
+                           LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls,
+                           QuicConfig quic) {
 
     public BrokerConfig {
         Objects.requireNonNull(listeners, "listeners");
@@ -26,12 +28,19 @@ public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allo
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(quic, "quic");
     }
 
-    /** A configuration built by hand (tests) with the default TLS settings. */
+    /** A configuration built by hand (tests) with the default QUIC settings. */
+    public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
+                        PlatformConfig platform, LogConfig log, TlsConfig tls) {
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, defaults().quic());
+    }
+
+    /** A configuration built by hand (tests) with the default TLS and QUIC settings. */
     public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
                         PlatformConfig platform, LogConfig log) {
-        this(listeners, dataDir, allowAnonymous, limits, platform, log, defaults().tls());
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, defaults().tls(), defaults().quic());
     }
 
     /** The embedded defaults: what the broker runs with when given no file, no environment and no flags. */

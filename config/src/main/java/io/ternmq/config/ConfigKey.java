@@ -24,7 +24,7 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> TLS_PORT =
             new ConfigKey<>("listeners.tls-port", "8883", "--tls-port", ValueType.port());
     static final ConfigKey<Integer> QUIC_PORT =
-            new ConfigKey<>("listeners.quic-port", "0", "--quic-port", ValueType.port());
+            new ConfigKey<>("listeners.quic-port", "14567", "--quic-port", ValueType.port());
     static final ConfigKey<Integer> HTTP_PORT =
             new ConfigKey<>("listeners.http-port", "0", "--http-port", ValueType.port());
     static final ConfigKey<Path> DATA_DIR =
@@ -101,6 +101,25 @@ final class ConfigKey<T> {
     static final ConfigKey<Duration> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload-interval", "10s", null,
             ValueType.duration(Duration.ZERO, Duration.ofHours(1)));
 
+    static final ConfigKey<Integer> QUIC_MAX_CONNECTIONS =
+            new ConfigKey<>("quic.max-connections", "100000", null, ValueType.integer(1, 10_000_000));
+    static final ConfigKey<Integer> QUIC_MAX_STREAMS =
+            new ConfigKey<>("quic.max-streams", "1", null, ValueType.integer(1, 100));
+    static final ConfigKey<Integer> QUIC_INITIAL_MAX_DATA =
+            new ConfigKey<>("quic.initial-max-data", "1MiB", null, ValueType.size(1200, 268_435_455));
+    static final ConfigKey<Integer> QUIC_INITIAL_MAX_STREAM_DATA =
+            new ConfigKey<>("quic.initial-max-stream-data", "512KiB", null, ValueType.size(1200, 268_435_455));
+    static final ConfigKey<Duration> QUIC_HANDSHAKE_TIMEOUT = new ConfigKey<>("quic.handshake-timeout", "10s", null,
+            ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)));
+    static final ConfigKey<Boolean> QUIC_STATELESS_RETRY =
+            new ConfigKey<>("quic.stateless-retry", "true", null, ValueType.bool());
+    static final ConfigKey<Boolean> QUIC_EARLY_DATA =
+            new ConfigKey<>("quic.early-data", "true", null, ValueType.bool());
+    static final ConfigKey<Duration> QUIC_SESSION_LIFETIME = new ConfigKey<>("quic.session-lifetime", "120m", null,
+            ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(7)));
+    static final ConfigKey<Integer> QUIC_SOCKETS =
+            new ConfigKey<>("quic.sockets", "0", null, ValueType.integer(0, 64));
+
     static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
             ValueType.word("trace", "debug", "info", "warn", "error"));
     static final ConfigKey<Boolean> LOG_TRACE =
@@ -116,7 +135,9 @@ final class ConfigKey<T> {
             MAX_RESPONSE_TOPIC_LENGTH, MAX_CORRELATION_DATA,
             TLS_CERT_FILE, TLS_KEY_FILE, TLS_PKCS12_FILE, TLS_PKCS12_PASSWORD, TLS_CLIENT_AUTH, TLS_CLIENT_CA_FILE,
             TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
-            TLS_RELOAD_INTERVAL, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE);
+            TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
+            QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
+            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::envName);

@@ -55,6 +55,7 @@ public final class ConfigLoader {
         });
         layers.requireAtLeast(ConfigKey.MAX_PACKET_SIZE, ConfigKey.MAX_PAYLOAD);
         layers.requireAtLeast(ConfigKey.KEEPALIVE_MAX, ConfigKey.KEEPALIVE_MIN);
+        layers.requireAtLeast(ConfigKey.QUIC_INITIAL_MAX_DATA, ConfigKey.QUIC_INITIAL_MAX_STREAM_DATA);
         checkTlsFiles(layers);
         return build(layers);
     }
@@ -83,7 +84,14 @@ public final class ConfigLoader {
                 l.get(ConfigKey.MAX_RESPONSE_TOPIC_LENGTH), l.get(ConfigKey.MAX_CORRELATION_DATA));
         return new BrokerConfig(listeners, l.get(ConfigKey.DATA_DIR), l.get(ConfigKey.ALLOW_ANONYMOUS), limits,
                 platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL), l.get(ConfigKey.LOG_TRACE),
-                l.get(ConfigKey.LOG_TRACE_RING_SIZE)), tls(l));
+                l.get(ConfigKey.LOG_TRACE_RING_SIZE)), tls(l), quic(l));
+    }
+
+    private static QuicConfig quic(Layers l) {
+        return new QuicConfig(l.get(ConfigKey.QUIC_MAX_CONNECTIONS), l.get(ConfigKey.QUIC_MAX_STREAMS),
+                l.get(ConfigKey.QUIC_INITIAL_MAX_DATA), l.get(ConfigKey.QUIC_INITIAL_MAX_STREAM_DATA),
+                l.get(ConfigKey.QUIC_HANDSHAKE_TIMEOUT), l.get(ConfigKey.QUIC_STATELESS_RETRY),
+                l.get(ConfigKey.QUIC_EARLY_DATA), l.get(ConfigKey.QUIC_SESSION_LIFETIME), l.get(ConfigKey.QUIC_SOCKETS));
     }
 
     private static TlsConfig tls(Layers l) {

@@ -33,6 +33,9 @@ class ConfigKeysTest {
                 "tls.cert-file", "tls.key-file", "tls.pkcs12-file", "tls.pkcs12-password", "tls.client-auth",
                 "tls.client-ca-file", "tls.protocols", "tls.ciphers", "tls.engine", "tls.handshake-timeout",
                 "tls.max-pending-handshakes", "tls.reload-interval",
+                "quic.max-connections", "quic.max-streams", "quic.initial-max-data", "quic.initial-max-stream-data",
+                "quic.handshake-timeout", "quic.stateless-retry", "quic.early-data", "quic.session-lifetime",
+                "quic.sockets",
                 "log.level", "log.trace", "log.trace-ring-size"), ConfigLoader.keys());
     }
 

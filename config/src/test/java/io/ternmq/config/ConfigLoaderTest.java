@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsMatchTheDocumentedTable() {
         BrokerConfig c = BrokerConfig.defaults();
-        assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 0, 0), c.listeners());
+        assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 14567, 0), c.listeners());
         assertEquals(Path.of("./data"), c.dataDir());
         assertFalse(c.allowAnonymous());
         assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10), 32, 16, 1000, 604800),
@@ -33,6 +33,29 @@ class ConfigLoaderTest {
                 20, 128, 128, 128),
                 c.platform());
         assertEquals(new LogConfig("info", false, 1000), c.log());
+        assertEquals(new QuicConfig(100_000, 1, 1_048_576, 524_288, Duration.ofSeconds(10), true, true,
+                Duration.ofMinutes(120), 0), c.quic());
+    }
+
+    @Test
+    void quicSectionIsReadAndStreamCreditMayNotExceedConnectionCredit() throws IOException {
+        BrokerConfig c = ConfigLoader.load(yaml("""
+                quic:
+                  max-connections: 500
+                  max-streams: 2
+                  initial-max-data: 64KiB
+                  initial-max-stream-data: 32KiB
+                  stateless-retry: false
+                  early-data: false
+                  sockets: 1
+                """), Map.of(), Map.of("listeners.quic-port", "0"));
+        assertEquals(0, c.listeners().quicPort());
+        assertEquals(new QuicConfig(500, 2, 65_536, 32_768, Duration.ofSeconds(10), false, false,
+                Duration.ofMinutes(120), 1), c.quic());
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("TERNMQ_QUIC_INITIAL_MAX_STREAM_DATA", "2MiB"), Map.of()));
+        assertEquals("quic.initial-max-data", e.key());
+        assertTrue(e.getMessage().contains("quic.initial-max-stream-data"), e.getMessage());
     }
 
     @Test
@@ -70,7 +93,7 @@ class ConfigLoaderTest {
                   level: DEBUG
                 """);
         BrokerConfig c = ConfigLoader.load(file, Map.of(), Map.of());
-        assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 0, 0), c.listeners());
+        assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 14567, 0), c.listeners());
         assertEquals(Path.of("/var/lib/ternmq"), c.dataDir());
         assertTrue(c.allowAnonymous());
         assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 1000, 32, Duration.ofMillis(500)),

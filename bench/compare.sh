@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# ternmq against Mosquitto, the same scenario against each in turn, on this machine, in one run.
+#
+#   bench/compare.sh [SCENARIO...]        default: p2p-sweep p2p-latency fanout fanin conn tls
+#
+# Scenarios (docs/performance.md has the exact bench command behind each):
+#   p2p-sweep    1,000 publishers -> 1,000 subscribers, QoS 1, 16 bytes: the highest total rate with no loss,
+#                p99 under 100 ms and at least 95% of the asked rate published
+#   p2p-latency  the same at half of Mosquitto's highest p2p rate (run after p2p-sweep, or set P2P_LATENCY_RATE
+#                to a rate per publisher)
+#   fanout       1 publisher -> 1,000 subscribers, QoS 0, 16 bytes, 1,000 messages per second: a million
+#                deliveries per second asked, more than either broker delivers here; the warm-up asks 50 a second
+#   fanin        1,000 publishers -> one shared subscription group ($share/bench/...) of 4 members, QoS 1
+#   conn         20,000 idle connections opened at 2,000 per second from 127.0.0.2-127.0.0.5: connect latency
+#                and broker memory per connection
+#   tls          MQTT over TLS: 2,000 connections at 500 per second, then p2p QoS 1 at 200 publishers
+#
+# Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
+# persistence off, max_queued_messages 1000 and max_inflight_messages 32 as ternmq's defaults, one listener,
+# anonymous clients allowed, TCP_NODELAY on as ternmq has it) and stopped after it. Before each measured run the same load runs for WARMUP
+# seconds (default 5) against the same broker, for both brokers alike (on topics of its own; conn has none). Broker CPU seconds come from
+# /proc/PID/stat (utime + stime) during the measured run; peak RSS from VmHWM.
+#
+# Environment: DURATION (measured seconds per run, default 15), WARMUP (default 5), SWEEP_RATES (messages per
+# second per publisher, default "5 10 15 20 25 30 40"), OUT (result directory, default a new /tmp directory),
+# JAVA_OPTS (for the ternmq JVM, default none: the JVM's own defaults, as a user gets them).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_JAR="$ROOT/bench/target/ternmq-bench.jar"
+TERNMQ_JAR="$ROOT/broker-server/target/ternmq.jar"
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-5}
+SWEEP_RATES=${SWEEP_RATES:-"5 10 15 20 25 30 40"}
+OUT=${OUT:-$(mktemp -d /tmp/ternmq-compare.XXXXXX)}
+JAVA_OPTS=${JAVA_OPTS:-}
+SCENARIOS=("$@")
+[ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(p2p-sweep p2p-latency fanout fanin conn tls)
+
+# 20,000 connections need 20,000 descriptors in the bench and in the broker (both inherit this limit). Where
+# the hard limit is lower (a container without CAP_SYS_RESOURCE), conn opens what fits under it and says so.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+CONNECTIONS=20000
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((CONNECTIONS + 500)) ]; then
+  CONNECTIONS=$(( $(ulimit -n) - 500 ))
+  echo "open files limited to $(ulimit -n) here: conn opens $CONNECTIONS connections instead of 20,000" >&2
+fi
+
+for jar in "$BENCH_JAR" "$TERNMQ_JAR"; do
+  [ -f "$jar" ] || { echo "missing $jar: run 'mvn -B -DskipTests package' first" >&2; exit 2; }
+done
+if ! command -v mosquitto >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" != 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y mosquitto >/dev/null || { $sudo apt-get update >/dev/null && $sudo apt-get install -y mosquitto >/dev/null; }
+fi
+mkdir -p "$OUT"
+echo "results in $OUT"
+
+BROKER_PID=""
+BROKER_PORT=""
+BROKER_TLS_PORT=""
+BROKER_DIR=""
+
+bench() { timeout 300 java -jar "$BENCH_JAR" "$@"; }
+value() { java -jar "$BENCH_JAR" value "$1" "$2"; }
+
+free_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2; return 1
+}
+
+# start_broker NAME [tls]: a fresh broker; sets BROKER_PID, BROKER_PORT (and BROKER_TLS_PORT with tls).
+start_broker() {
+  local name=$1 tls=${2:-} dir
+  dir=$(mktemp -d "$OUT/$name-broker.XXXXXX")
+  BROKER_DIR=$dir
+  BROKER_PORT=$(free_port)
+  BROKER_TLS_PORT=0
+  while [ -n "$tls" ] && { [ "$BROKER_TLS_PORT" = 0 ] || [ "$BROKER_TLS_PORT" = "$BROKER_PORT" ]; }; do
+    BROKER_TLS_PORT=$(free_port)
+  done
+  if [ "$name" = ternmq ]; then
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
+      --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
+    BROKER_PID=$!
+    for _ in $(seq 1 150); do grep -q "ternmq ready" "$dir/broker.log" && break; sleep 0.1; done
+    grep -q "ternmq ready" "$dir/broker.log" || { cat "$dir/broker.log" >&2; exit 1; }
+  else
+    {
+      echo "per_listener_settings false"
+      echo "user root"   # started as root it would switch to user mosquitto, who cannot read this directory
+      if [ -n "$tls" ]; then
+        echo "listener $BROKER_TLS_PORT 127.0.0.1"
+        echo "certfile $TLS_CERT"
+        echo "keyfile $TLS_KEY"
+      else
+        echo "listener $BROKER_PORT 127.0.0.1"
+      fi
+      echo "allow_anonymous true"
+      echo "persistence false"
+      echo "max_queued_messages 1000"
+      echo "max_inflight_messages 32"
+      echo "set_tcp_nodelay true"   # ternmq sets TCP_NODELAY too; Nagle would add delayed-ACK waits to Mosquitto's latency
+      echo "log_dest file $dir/mosquitto.log"
+      echo "log_type error"
+      echo "log_type warning"
+    } >"$dir/mosquitto.conf"
+    mosquitto -c "$dir/mosquitto.conf" >"$dir/broker.log" 2>&1 &
+    BROKER_PID=$!
+    if [ -n "$tls" ]; then wait_port "$BROKER_TLS_PORT"; else wait_port "$BROKER_PORT"; fi
+  fi
+}
+
+stop_broker() {
+  kill -TERM "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
+}
+trap '[ -n "$BROKER_PID" ] && kill -KILL "$BROKER_PID" 2>/dev/null; true' EXIT
+
+# measure NAME LABEL BENCH-ARGS...: warm-up, then the measured run into $OUT/LABEL-NAME.json, on the running broker.
+measure() {
+  echo "$(date +%T) $1 $2 (load $(cut -d" " -f1-3 /proc/loadavg))" >>"$OUT/runs.log"
+  local name=$1 label=$2; shift 2
+  local port=$BROKER_PORT
+  [ "$BROKER_TLS_PORT" != 0 ] && port=$BROKER_TLS_PORT
+  if [ "$WARMUP" != 0 ]; then
+    # Its own topics and client ids, so nothing it left on the way reaches the measured run's subscribers.
+    # shellcheck disable=SC2086
+    bench "$@" --port "$port" --duration "${WARMUP}s" --client-prefix warm --topic-prefix warm ${WARMUP_ARGS:-} \
+      --quiet >"$OUT/$label-$name.warmup.log" 2>&1 || true
+  fi
+  bench "$@" --port "$port" --duration "${DURATION}s" --broker-pid "$BROKER_PID" \
+    --json "$OUT/$label-$name.json" --quiet >"$OUT/$label-$name.log" 2>&1 || { cat "$OUT/$label-$name.log" >&2; return 1; }
+}
+
+table() {
+  echo
+  echo "load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "## $1"
+  echo
+  java -jar "$BENCH_JAR" table "$OUT/$1-ternmq.json" "$OUT/$1-mosquitto.json" ternmq mosquitto | tee "$OUT/$1.table"
+}
+
+# the same scenario against each broker in turn, each broker fresh
+compare() {
+  local label=$1; shift
+  for name in ternmq mosquitto; do
+    start_broker "$name"
+    measure "$name" "$label" "$@"
+    stop_broker
+  done
+  table "$label"
+}
+
+P2P=(p2p --publishers 1000 --qos 1 --payload 16 --connect-rate 1000)
+
+# sustained FILE RATE_PER_PUBLISHER: no loss, p99 under 100 ms, at least 95% of the asked rate published.
+sustained() {
+  local lost p99 rate
+  lost=$(value "$1" messages.lost); p99=$(value "$1" latency_ms.p99); rate=$(value "$1" messages.publish_rate)
+  awk -v l="$lost" -v p="$p99" -v r="$rate" -v want="$2" 'BEGIN { exit !(l == 0 && p >= 0 && p < 100 && r >= 0.95 * want * 1000) }'
+}
+
+p2p_sweep() {
+  for name in ternmq mosquitto; do
+    start_broker "$name"
+    local best=0 best_rate=0
+    for r in $SWEEP_RATES; do
+      measure "$name" "p2p-sweep-$r" "${P2P[@]}" --rate "$r"
+      if ! sustained "$OUT/p2p-sweep-$r-$name.json" "$r"; then
+        # The machine is shared: one noisy neighbour must not end the sweep, so a failed rate gets a second try.
+        echo "$name p2p rate $r/s per publisher: not sustained on the first try (load: $(cut -d' ' -f1-3 /proc/loadavg)), trying again"
+        measure "$name" "p2p-sweep-$r" "${P2P[@]}" --rate "$r"
+      fi
+      local got
+      got=$(value "$OUT/p2p-sweep-$r-$name.json" messages.publish_rate)
+      if sustained "$OUT/p2p-sweep-$r-$name.json" "$r"; then
+        best=$r; best_rate=$got
+        echo "$name p2p rate $r/s per publisher: sustained ($got msg/s, p99 $(value "$OUT/p2p-sweep-$r-$name.json" latency_ms.p99) ms)"
+      else
+        echo "$name p2p rate $r/s per publisher: NOT sustained ($got msg/s, lost $(value "$OUT/p2p-sweep-$r-$name.json" messages.lost), p99 $(value "$OUT/p2p-sweep-$r-$name.json" latency_ms.p99) ms)"
+        break
+      fi
+    done
+    echo "$best $best_rate" >"$OUT/p2p-sweep-$name.best"
+    stop_broker
+  done
+  echo
+  echo "## p2p-sweep: highest sustained rate (1,000 publishers, QoS 1)"
+  echo
+  local t m
+  t=$(cat "$OUT/p2p-sweep-ternmq.best"); m=$(cat "$OUT/p2p-sweep-mosquitto.best")
+  awk -v t="$t" -v m="$m" 'BEGIN { split(t, a, " "); split(m, b, " ");
+    printf "| | ternmq | mosquitto | ternmq/mosquitto |\n|---|---:|---:|---:|\n";
+    printf "| highest sustained rate per publisher | %d/s | %d/s | %s |\n", a[1], b[1], (b[1] > 0 ? sprintf("%.2f", a[1] / b[1]) : "-");
+    printf "| messages per second at that rate | %.0f | %.0f | %s |\n", a[2], b[2], (b[2] > 0 ? sprintf("%.2f", a[2] / b[2]) : "-") }' \
+    | tee "$OUT/p2p-sweep.table"
+}
+
+p2p_latency() {
+  local rate=${P2P_LATENCY_RATE:-}
+  if [ -z "$rate" ]; then
+    [ -f "$OUT/p2p-sweep-mosquitto.best" ] || { echo "p2p-latency needs p2p-sweep first, or P2P_LATENCY_RATE" >&2; return 1; }
+    rate=$(awk '{ r = $1 / 2; print (r < 1 ? 1 : r) }' "$OUT/p2p-sweep-mosquitto.best")
+  fi
+  echo "p2p-latency at $rate messages/s per publisher"
+  compare p2p-latency "${P2P[@]}" --rate "$rate"
+}
+
+tls_scenario() {
+  # Mosquitto serves the certificate ternmq generates, so both do the same handshake.
+  local certdir
+  certdir=$(mktemp -d "$OUT/tls-cert.XXXXXX")
+  start_broker ternmq tls
+  cp "$BROKER_DIR/data/tls/ternmq-cert.pem" "$BROKER_DIR/data/tls/ternmq-key.pem" "$certdir/"
+  stop_broker
+  TLS_CERT=$certdir/ternmq-cert.pem
+  TLS_KEY=$certdir/ternmq-key.pem
+  for name in ternmq mosquitto; do
+    start_broker "$name" tls
+    WARMUP=0 measure "$name" tls-conn conn --transport tls --connections 2000 --connect-rate 500
+    measure "$name" tls-p2p p2p --transport tls --publishers 200 --qos 1 --rate 20 --connect-rate 500
+    stop_broker
+  done
+  table tls-conn
+  table tls-p2p
+}
+
+for s in "${SCENARIOS[@]}"; do
+  case "$s" in
+    p2p-sweep) p2p_sweep ;;
+    p2p-latency) p2p_latency ;;
+    fanout) WARMUP_ARGS="--rate 50" compare fanout fanout --subscribers 1000 --qos 0 --payload 16 --rate 1000 \
+              --connect-rate 1000 ;;
+    fanin) compare fanin fanin --publishers 1000 --subscribers 4 --qos 1 --payload 16 --rate 20 --connect-rate 1000 ;;
+    conn) WARMUP=0 compare conn conn --connections "$CONNECTIONS" --connect-rate 2000 --keepalive 300 \
+            --ifaddr 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 ;;
+    tls) tls_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls)" >&2; exit 2 ;;
+  esac
+done
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(java -version 2>&1 | head -1); $(mosquitto -h 2>/dev/null | head -1); results in $OUT"

@@ -1,0 +1,68 @@
+package io.ternmq.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** The entry point of {@code ternmq-bench.jar}: a load run, or the side-by-side table of two runs. */
+public final class BenchMain {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_UNREACHABLE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line as the jar does and returns its exit code; for tests too. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || Arrays.asList(args).contains("--help") || args[0].equals("help")) {
+            out.print(Options.USAGE);
+            return args.length == 0 ? EXIT_USAGE : EXIT_OK;
+        }
+        try {
+            if (args[0].equals("table")) {
+                return CompareTable.run(Arrays.copyOfRange(args, 1, args.length), out);
+            }
+            if (args[0].equals("value")) {
+                return value(Arrays.copyOfRange(args, 1, args.length), out);
+            }
+            Options options = Options.parse(args);
+            Result result = new BenchRun(options, out).run();
+            result.printSummary(out);
+            if (options.json() != null) {
+                Files.writeString(options.json(), result.json());
+            }
+            return EXIT_OK;
+        } catch (IllegalArgumentException e) {
+            err.println("ternmq-bench: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("ternmq-bench: " + e.getMessage());
+            return EXIT_UNREACHABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("ternmq-bench: interrupted");
+            return EXIT_UNREACHABLE;
+        }
+    }
+
+    /** {@code value FILE KEY}: one number of a result, e.g. messages.lost, for scripts such as compare.sh. */
+    private static int value(String[] args, PrintStream out) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("value needs a result file and a key such as latency_ms.p99");
+        }
+        double v = Json.number(Json.parse(Files.readString(Path.of(args[0]))), args[1]);
+        if (Double.isNaN(v)) {
+            throw new IllegalArgumentException(args[0] + " has no number at " + args[1]);
+        }
+        out.println(v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v));
+        return EXIT_OK;
+    }
+}

@@ -1,0 +1,259 @@
+package io.ternmq.bench;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything one load run is told on the command line, parsed and checked once. A bad value is an
+ * {@link IllegalArgumentException} whose message names the flag and what is allowed.
+ *
+ * @param scenario       what to run
+ * @param host           the broker's address (loopback only: this tool is for a bench, not for someone's broker)
+ * @param port           the broker's MQTT port
+ * @param transport      tcp or tls
+ * @param mqttVersion    4 (3.1.1) or 5
+ * @param connections    conn: connections to open and hold
+ * @param publishers     pub, p2p, fanin: publishing clients
+ * @param subscribers    sub, fanout, fanin: subscribing clients (fanin: members of the shared group)
+ * @param qos            0 or 1, for publishes and subscriptions
+ * @param payloadSize    bytes per message, at least {@link Payload#HEADER}
+ * @param rate           messages per second per publisher; 0 sends as fast as the window and the socket allow
+ * @param duration       how long the publishers publish (conn: how long the connections are held)
+ * @param drain          how long to wait after the last publish for what is still on its way
+ * @param connectRate    new connections per second
+ * @param inflight       unacknowledged QoS 1 publishes per publisher
+ * @param keepalive      seconds, sent in CONNECT
+ * @param cleanSession   clean session (3.1.1) / clean start with session expiry 0 (5)
+ * @param sourceAddresses local addresses to connect from, round robin; empty lets the OS choose
+ * @param topicPrefix    every topic starts with it, so parallel runs do not see each other's messages
+ * @param clientPrefix   every client id starts with it
+ * @param brokerPid      a broker process to sample CPU and memory of from /proc, or 0
+ * @param json           where to write the result as JSON, or null
+ * @param quiet          no progress line
+ */
+record Options(Scenario scenario, String host, int port, String transport, int mqttVersion, int connections,
+               int publishers, int subscribers, int qos, int payloadSize, double rate, Duration duration,
+               Duration drain, int connectRate, int inflight, int keepalive, boolean cleanSession,
+               List<InetAddress> sourceAddresses, String topicPrefix, String clientPrefix, long brokerPid,
+               Path json, boolean quiet) {
+
+    static final String USAGE = """
+            ternmq-bench: an MQTT load generator for thousands of clients from one process.
+
+            Usage:
+              java -jar ternmq-bench.jar SCENARIO [options]
+              java -jar ternmq-bench.jar table A.json B.json [NAME_A NAME_B]   side-by-side table of two runs
+              java -jar ternmq-bench.jar value RESULT.json KEY                  one number, e.g. latency_ms.p99
+              java -cp ternmq-bench.jar org.openjdk.jmh.Main [JMH options]     the microbenchmarks
+
+            Scenarios:
+              conn     open --connections clients at --connect-rate per second and hold them for --duration;
+                       reports connect latency (and, with --broker-pid, the broker's memory per connection)
+              pub      --publishers clients publish to bench/pub/{i}; nobody subscribes
+              sub      --subscribers clients subscribe to bench/sub/#; they count what arrives from elsewhere
+              p2p      --publishers clients, each publishing to its own subscriber (the same number of them)
+              fanout   1 publisher, --subscribers clients all subscribed to its topic
+              fanin    --publishers clients, one shared subscription $share/bench/... with --subscribers members
+
+            Every payload carries the publisher, a sequence number and the send time (System.nanoTime), so the
+            subscribers measure end-to-end latency (p50, p99, p99.9, max), loss, duplicates and reordering.
+
+            Options (defaults in brackets):
+              --host ADDRESS         broker address, must be loopback [127.0.0.1]
+              --port N               broker MQTT port [1883; 8883 with --transport tls]
+              --transport tcp|tls    tls trusts any certificate (a bench, not a security check) [tcp]
+              --mqtt 3.1.1|5         protocol version [3.1.1]
+              --connections N        conn: connections [1000]
+              --publishers N         pub, p2p, fanin: publishers [10]
+              --subscribers N        sub, fanout, fanin: subscribers [10; fanin: 4 group members]
+              --qos 0|1              publish and subscribe QoS [0]
+              --payload BYTES        message size, at least 16 [16]
+              --rate R               messages per second per publisher; 0 = as fast as possible [1]
+              --duration D           publishing time (conn: holding time), e.g. 10s, 500ms, 1m [10s]
+              --drain D              time allowed after the last publish for messages still on the way [3s]
+              --connect-rate R       new connections per second [1000]
+              --inflight N           unacknowledged QoS 1 publishes per publisher [32]
+              --keepalive S          keepalive in seconds [60]
+              --clean true|false     clean session 1 (or 5.0 clean start, expiry 0); false keeps sessions [true]
+              --ifaddr A,B,...       connect from these local addresses in turn, e.g. 127.0.0.2,127.0.0.3,
+                                     to go past the ~28,000 ephemeral ports of one source address
+              --topic-prefix P       topics start with P [bench]
+              --client-prefix P      client ids start with P [bench]
+              --broker-pid PID       sample the broker's CPU seconds and memory from /proc (same machine)
+              --json FILE            also write the result as JSON
+              --quiet                no progress line
+              --help                 this text
+
+            A progress line every second: elapsed time, connections, messages out and in per second, p99 latency
+            of that second, errors. At the end a summary table, and the same in JSON with --json.
+            Exit code 0 when the run completed (loss is reported, not an error); 2 for a bad option; 1 when the
+            broker could not be reached.
+            """;
+
+    static Options parse(String[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("a scenario is required: conn, pub, sub, p2p, fanout or fanin");
+        }
+        Scenario scenario = Scenario.parse(args[0]);
+        Builder b = new Builder(scenario);
+        for (int i = 1; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--quiet")) {
+                b.quiet = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value (see --help)");
+            }
+            b.set(flag, args[++i]);
+        }
+        return b.build();
+    }
+
+    /** Mutable defaults while the flags are read; {@link #build()} checks what relates two flags. */
+    private static final class Builder {
+        final Scenario scenario;
+        String host = "127.0.0.1";
+        int port = -1;
+        String transport = "tcp";
+        int mqttVersion = 4;
+        int connections = 1000;
+        int publishers = 10;
+        int subscribers = -1;
+        int qos;
+        int payload = Payload.HEADER;
+        double rate = 1;
+        Duration duration = Duration.ofSeconds(10);
+        Duration drain = Duration.ofSeconds(3);
+        int connectRate = 1000;
+        int inflight = 32;
+        int keepalive = 60;
+        boolean clean = true;
+        List<InetAddress> ifaddr = List.of();
+        String topicPrefix = "bench";
+        String clientPrefix = "bench";
+        long brokerPid;
+        Path json;
+        boolean quiet;
+
+        Builder(Scenario scenario) {
+            this.scenario = scenario;
+        }
+
+        void set(String flag, String value) {
+            switch (flag) {
+                case "--host" -> host = value;
+                case "--port" -> port = intIn(flag, value, 1, 65535);
+                case "--transport" -> transport = oneOf(flag, value, "tcp", "tls");
+                case "--mqtt" -> mqttVersion = oneOf(flag, value, "3.1.1", "5").equals("5") ? 5 : 4;
+                case "--connections" -> connections = intIn(flag, value, 1, 1_000_000);
+                case "--publishers" -> publishers = intIn(flag, value, 1, 1_000_000);
+                case "--subscribers" -> subscribers = intIn(flag, value, 1, 1_000_000);
+                case "--qos" -> qos = intIn(flag, value, 0, 1);
+                case "--payload" -> payload = intIn(flag, value, Payload.HEADER, 256 * 1024);
+                case "--rate" -> rate = doubleIn(flag, value, 0, 1_000_000);
+                case "--duration" -> duration = duration(flag, value);
+                case "--drain" -> drain = duration(flag, value);
+                case "--connect-rate" -> connectRate = intIn(flag, value, 1, 1_000_000);
+                case "--inflight" -> inflight = intIn(flag, value, 1, 65535);
+                case "--keepalive" -> keepalive = intIn(flag, value, 0, 65535);
+                case "--clean" -> clean = Boolean.parseBoolean(oneOf(flag, value, "true", "false"));
+                case "--ifaddr" -> ifaddr = addresses(flag, value);
+                case "--topic-prefix" -> topicPrefix = value;
+                case "--client-prefix" -> clientPrefix = value;
+                case "--broker-pid" -> brokerPid = intIn(flag, value, 1, Integer.MAX_VALUE);
+                case "--json" -> json = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
+            }
+        }
+
+        Options build() {
+            InetAddress target = address("--host", host);
+            if (!target.isLoopbackAddress()) {
+                throw new IllegalArgumentException("--host " + host + ": only loopback addresses (127.0.0.0/8, ::1)");
+            }
+            if (port < 0) {
+                port = transport.equals("tls") ? 8883 : 1883;
+            }
+            if (subscribers < 0) {
+                subscribers = scenario == Scenario.FANIN ? 4 : 10;
+            }
+            return new Options(scenario, host, port, transport, mqttVersion, connections, publishers, subscribers,
+                    qos, payload, rate, duration, drain, connectRate, inflight, keepalive, clean, ifaddr,
+                    topicPrefix, clientPrefix, brokerPid, json, quiet);
+        }
+    }
+
+    private static int intIn(String flag, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.replace("_", ""));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " " + value + ": allowed is an integer from " + min + " to " + max);
+    }
+
+    private static double doubleIn(String flag, String value, double min, double max) {
+        try {
+            double d = Double.parseDouble(value);
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " " + value + ": allowed is a number from " + min + " to " + max);
+    }
+
+    private static String oneOf(String flag, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(flag + " " + value + ": allowed is one of " + String.join(", ", allowed));
+    }
+
+    /** 10s, 500ms, 2m, or plain seconds. */
+    static Duration duration(String flag, String value) {
+        try {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " " + value + ": allowed is a duration such as 10s, 500ms or 2m");
+        }
+    }
+
+    private static List<InetAddress> addresses(String flag, String value) {
+        List<InetAddress> list = new ArrayList<>();
+        for (String a : value.split(",")) {
+            if (!a.isBlank()) {
+                list.add(address(flag, a.trim()));
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    private static InetAddress address(String flag, String value) {
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(flag + " " + value + ": not an address");
+        }
+    }
+}

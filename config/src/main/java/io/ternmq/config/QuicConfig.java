@@ -1,0 +1,29 @@
+package io.ternmq.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The MQTT over QUIC listener's settings (the port is {@link ListenersConfig#quicPort()}; the certificate is the
+ * TLS listener's, {@link TlsConfig}).
+ *
+ * @param maxConnections        QUIC connections at once, handshakes included; more are closed at once
+ * @param maxStreams            bidirectional streams a client may have open at once; MQTT uses the first, any
+ *                              other is refused
+ * @param initialMaxData        flow-control credit per connection, in bytes (the initial_max_data parameter)
+ * @param initialMaxStreamData  flow-control credit per stream, in bytes
+ * @param handshakeTimeout      how long a client may take to complete the QUIC handshake
+ * @param statelessRetry        whether a new client must first prove its address with a Retry token
+ * @param earlyData             whether resuming clients may send CONNECT in 0-RTT early data
+ * @param sessionLifetime       how long a TLS session ticket can be used to resume
+ * @param sockets               UDP sockets sharing the port through SO_REUSEPORT; 0: one per core
+ */
+public record QuicConfig(int maxConnections, int maxStreams, int initialMaxData, int initialMaxStreamData,
+                         Duration handshakeTimeout, boolean statelessRetry, boolean earlyData,
+                         Duration sessionLifetime, int sockets) {
+
+    public QuicConfig {
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+    }
+}

@@ -1,0 +1,87 @@
+package io.ternmq.transport.quic;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.protocol.MqttPipelineInstaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up each stream a client opens. The first client-initiated bidirectional stream carries the MQTT connection
+ * (the single-stream mode of EMQX's clients) and gets exactly the pipeline every transport gets, from the shared
+ * {@link MqttPipelineInstaller}, behind the {@link EarlyDataGate} while the handshake is still running:
+ * <pre>
+ *   [quic-early-data until the handshake completes], connection-limit, ... (MqttPipelineInstaller)
+ * </pre>
+ * Any other stream is refused with a reset. Closing the MQTT stream, from either side, closes the connection.
+ */
+@ChannelHandler.Sharable
+final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> {
+
+    /** Application error code of a refused stream (RESET_STREAM / STOP_SENDING). */
+    static final int STREAM_REFUSED = 0x1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttStreamInitializer.class);
+
+    private final MqttPipelineInstaller installer;
+    private final QuicStats stats;
+    private final boolean connectInEarlyData;
+    private final boolean clientCertificates;
+
+    /**
+     * @param connectInEarlyData whether CONNECT may be acted on before the handshake completes (0-RTT with
+     *                           replay protection)
+     * @param clientCertificates whether clients may present certificates; their identity is only known at the end
+     *                           of the handshake, so nothing is acted on before it
+     */
+    MqttStreamInitializer(MqttPipelineInstaller installer, QuicStats stats, boolean connectInEarlyData,
+                          boolean clientCertificates) {
+        this.installer = installer;
+        this.stats = stats;
+        this.connectInEarlyData = connectInEarlyData;
+        this.clientCertificates = clientCertificates;
+    }
+
+    @Override
+    protected void initChannel(QuicStreamChannel stream) {
+        QuicChannel connection = stream.parent();
+        QuicConnectionState state = QuicConnectionState.of(connection);
+        if (stream.type() != QuicStreamType.BIDIRECTIONAL || stream.isLocalCreated() || state.mqttStream() != null) {
+            stats.refusedStreams.incrementAndGet();
+            LOG.debug("refusing QUIC stream {} from {}: MQTT runs on the first bidirectional stream only",
+                    stream.streamId(), connection.remoteSocketAddress());
+            stream.shutdown(STREAM_REFUSED).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        state.mqttStream(stream);
+        // Later than the close itself, so that what the MQTT pipeline flushed last (a DISCONNECT) goes out first.
+        stream.closeFuture().addListener(f -> connection.eventLoop().execute(connection::close));
+        Runnable identity = () -> setIdentity(stream, connection);
+        if (state.handshakeDone()) {
+            identity.run();
+        } else {
+            stats.earlyDataStreams.incrementAndGet();
+            boolean connectEarly = connectInEarlyData && !clientCertificates;
+            stream.pipeline().addLast(EarlyDataGate.NAME,
+                    new EarlyDataGate(state, connectEarly, stats.earlyDataConnects::incrementAndGet, identity));
+        }
+        installer.install(stream, QuicListener.TRANSPORT);
+    }
+
+    private void setIdentity(QuicStreamChannel stream, QuicChannel connection) {
+        if (!clientCertificates) {
+            return;
+        }
+        TlsIdentity identity = PeerIdentity.of(connection.sslEngine());
+        if (identity != null) {
+            stream.attr(TlsIdentity.KEY).set(identity);
+            LOG.debug("QUIC client {} presented a verified certificate: {}", connection.remoteSocketAddress(),
+                    identity.subject());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.ternmq.transport.quic;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicPathEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handler of one QUIC connection (the {@code QuicChannel}, not its streams): counts it against
+ * {@code quic.max-connections}, closes it when the handshake does not complete within {@code quic.handshake-timeout},
+ * records the handshake's completion for the {@link EarlyDataGate} (when the channel becomes active: quiche then has
+ * verified the client's Finished), and logs path changes (connection migration).
+ */
+final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "quic-connection";
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuicConnectionHandler.class);
+
+    private final QuicStats stats;
+    private final int maxConnections;
+    private final long handshakeTimeoutMillis;
+    private boolean counted;
+    private ScheduledFuture<?> handshakeTimeout;
+
+    QuicConnectionHandler(QuicStats stats, int maxConnections, long handshakeTimeoutMillis) {
+        this.stats = stats;
+        this.maxConnections = maxConnections;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    /** Added when the connection is registered, so the event loop is there for the timer. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        QuicConnectionState.of(ctx.channel());
+        if (stats.open.incrementAndGet() > maxConnections) {
+            stats.open.decrementAndGet();
+            stats.refusedConnections.incrementAndGet();
+            LOG.debug("refusing QUIC connection from {}: quic.max-connections ({}) reached",
+                    peer(ctx), maxConnections);
+            ctx.close();
+            return;
+        }
+        counted = true;
+        handshakeTimeout = ctx.executor().schedule(() -> {
+            if (!QuicConnectionState.of(ctx.channel()).handshakeDone()) {
+                stats.handshakeTimeouts.incrementAndGet();
+                LOG.debug("closing QUIC connection from {}: no handshake within {} ms",
+                        peer(ctx), handshakeTimeoutMillis);
+                ctx.close();
+            }
+        }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent completion) {
+            // Success here is not the end of the handshake: BoringSSL reports it as soon as the server accepts
+            // 0-RTT, before the client's Finished. channelActive (quiche: established) is the real end.
+            if (!completion.isSuccess()) {
+                // quiche closes the connection itself, with the TLS alert as the error the client sees.
+                LOG.debug("QUIC handshake with {} failed: {}", peer(ctx),
+                        completion.cause() == null ? "?" : completion.cause().getMessage());
+            }
+        } else if (evt instanceof QuicPathEvent.PeerMigrated migrated) {
+            stats.migrations.incrementAndGet();
+            LOG.debug("QUIC connection migrated to {}", migrated.remote());
+        } else if (evt instanceof QuicPathEvent path) {
+            LOG.debug("QUIC path event on {}: {}", peer(ctx), path);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** A server-side QUIC channel becomes active once quiche has the client's Finished: the handshake is over. */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        cancelTimeout();
+        QuicConnectionState.of(ctx.channel()).handshakeCompleted();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+        release();
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+            return; // reported by the handshake completion event; quiche closes the connection
+        }
+        LOG.debug("closing QUIC connection from {}: {}", peer(ctx), cause.toString());
+        ctx.close();
+    }
+
+    private static Object peer(ChannelHandlerContext ctx) {
+        return ((QuicChannel) ctx.channel()).remoteSocketAddress();
+    }
+
+    private void release() {
+        cancelTimeout();
+        if (counted) {
+            counted = false;
+            stats.open.decrementAndGet();
+        }
+    }
+
+    private void cancelTimeout() {
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+            handshakeTimeout = null;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.ternmq.transport.quic;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ternmq.config.ConfigException;
+import io.ternmq.config.QuicConfig;
+import io.ternmq.core.protocol.MqttPipelineInstaller;
+import io.ternmq.transport.tcp.tls.ReloadableTlsContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MQTT over QUIC (RFC 9000 v1, ALPN {@code mqtt}) on one UDP port. Each QUIC connection carries one MQTT
+ * connection on its first bidirectional stream, which gets the shared {@link MqttPipelineInstaller} pipeline.
+ * <p>
+ * Several UDP sockets share the port through SO_REUSEPORT (native epoll), each on its own event loop, so QUIC's
+ * crypto and quiche's work spread over the cores. The kernel picks a socket by the client's address, which changes
+ * when a client migrates; Netty's {@link QuicCodecDispatcher} therefore writes the socket's index into every
+ * connection ID the broker issues and hands each packet to the socket that owns its connection.
+ */
+public final class QuicListener implements AutoCloseable {
+
+    public static final String TRANSPORT = "quic";
+    /** QUIC version 1, RFC 9000; the only version offered (others get Version Negotiation). */
+    static final int QUIC_V1 = 0x0000_0001;
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuicListener.class);
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final QuicConfig config;
+    private final Duration idleTimeout;
+    private final ReloadableTlsContext tls;
+    private final MqttPipelineInstaller installer;
+    private final String host;
+    private final int port;
+    private final QuicStats stats = new QuicStats();
+    private final RetryTokenHandler tokens = new RetryTokenHandler();
+    private final boolean epoll = Epoll.isAvailable();
+    private final List<Channel> sockets = new ArrayList<>();
+    private EventLoopGroup group;
+    private volatile boolean accepting = true;
+
+    /**
+     * @param idleTimeout the QUIC idle timeout advertised to clients; the MQTT keepalive watchdog closes idle
+     *                    connections first, so this only has to be longer than the longest keepalive allowed
+     */
+    public QuicListener(QuicConfig config, Duration idleTimeout, ReloadableTlsContext tls,
+                        MqttPipelineInstaller installer, String host, int port) {
+        this.config = config;
+        this.idleTimeout = idleTimeout;
+        this.tls = tls;
+        this.installer = installer;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Stops start-up with one line where Netty's native QUIC library (quiche, BoringSSL) does not load. */
+    public static void requireAvailable() {
+        if (!Quic.isAvailable()) {
+            Throwable cause = Quic.unavailabilityCause();
+            throw ConfigException.invalidValue("listeners.quic-port", "(on)", "0: MQTT over QUIC needs Netty's native "
+                    + "QUIC library (Linux x86-64), which does not load here: "
+                    + (cause == null ? "unknown reason" : cause.getMessage()), "the merged configuration");
+        }
+    }
+
+    /** Binds the sockets and starts accepting; returns the bound address. */
+    public InetSocketAddress start() throws InterruptedException {
+        requireAvailable();
+        int count = !epoll ? 1 : config.sockets() == 0 ? Runtime.getRuntime().availableProcessors() : config.sockets();
+        group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("ternmq-quic"),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        QuicTlsContexts contexts = new QuicTlsContexts(tls, config);
+        QuicServerCodecBuilder codec = codecBuilder(contexts);
+        ChannelHandler dispatcher = new QuicCodecDispatcher() {
+            @Override
+            protected void initChannel(Channel channel, int localConnectionIdLength,
+                                       QuicConnectionIdGenerator idGenerator) {
+                channel.pipeline().addLast(codec.clone().localConnectionIdLength(localConnectionIdLength)
+                        .connectionIdAddressGenerator(idGenerator).build());
+            }
+        };
+        Bootstrap bootstrap = new Bootstrap().group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .handler(dispatcher);
+        if (epoll) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        InetSocketAddress bound = null;
+        try {
+            for (int i = 0; i < count; i++) {
+                Channel socket = bootstrap.bind(host, bound == null ? port : bound.getPort()).sync().channel();
+                sockets.add(socket);
+                bound = (InetSocketAddress) socket.localAddress();
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        LOG.info("MQTT over QUIC listening on {}:{} (UDP, QUIC v1, ALPN {}, {} socket{}{}, stateless retry {}, "
+                        + "0-RTT {}, client certificates {})", bound.getHostString(), bound.getPort(),
+                QuicTlsContexts.ALPN, count, count == 1 ? "" : "s", epoll ? " on native epoll" : " (NIO)",
+                config.statelessRetry() ? "on" : "off", config.earlyData() ? "on" : "off",
+                tls.config().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+        return bound;
+    }
+
+    private QuicServerCodecBuilder codecBuilder(QuicTlsContexts contexts) {
+        long handshakeTimeoutMillis = config.handshakeTimeout().toMillis();
+        ChannelHandler connections = new ChannelInitializer<QuicChannel>() {
+            @Override
+            protected void initChannel(QuicChannel channel) {
+                if (!accepting) {
+                    channel.close();
+                    return;
+                }
+                channel.pipeline().addLast(QuicConnectionHandler.NAME,
+                        new QuicConnectionHandler(stats, config.maxConnections(), handshakeTimeoutMillis));
+            }
+        };
+        // 0-RTT CONNECT is acted on only where a replay cannot reach it: every connection proved its address
+        // with a single-use Retry token (RetryTokenHandler).
+        boolean connectInEarlyData = config.earlyData() && config.statelessRetry();
+        return new QuicServerCodecBuilder()
+                .version(QUIC_V1)
+                .sslEngineProvider(contexts::newEngine)
+                .maxIdleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(config.initialMaxData())
+                .initialMaxStreamDataBidirectionalLocal(config.initialMaxStreamData())
+                .initialMaxStreamDataBidirectionalRemote(config.initialMaxStreamData())
+                .initialMaxStreamsBidirectional(config.maxStreams())
+                .initialMaxStreamsUnidirectional(0)
+                .initialMaxStreamDataUnidirectional(0)
+                // Clients may move (Wi-Fi to cellular); NAT rebinding is followed whatever this says.
+                .activeMigration(true)
+                .tokenHandler(config.statelessRetry() ? tokens : null)
+                .handler(connections)
+                .streamHandler(new MqttStreamInitializer(installer, stats, connectInEarlyData,
+                        contexts.clientCertificates()));
+    }
+
+    public QuicStats stats() {
+        return stats;
+    }
+
+    /** Retry tokens refused so far (forged, expired, for another address, replayed). */
+    public long refusedTokens() {
+        return tokens.refused();
+    }
+
+    /** UDP sockets bound to the port. */
+    public int sockets() {
+        return sockets.size();
+    }
+
+    /** New connections are closed at once from now on; open ones stay (their datagrams still flow). */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Closes the sockets and stops the threads; call after the sessions have closed their connections. */
+    @Override
+    public void close() {
+        accepting = false;
+        for (Channel socket : sockets) {
+            socket.close().syncUninterruptibly();
+        }
+        sockets.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+}
