@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -140,7 +141,7 @@ final class ClientConnection implements Connection {
 
     @Override
     public SocketAddress remoteAddress() {
-        return channel.remoteAddress();
+        return PeerAddress.of(channel);
     }
 
     @Override
@@ -205,6 +206,6 @@ final class ClientConnection implements Connection {
 
     @Override
     public String toString() {
-        return clientId + "@" + transport + ":" + channel.remoteAddress();
+        return clientId + "@" + transport + ":" + PeerAddress.of(channel);
     }
 }

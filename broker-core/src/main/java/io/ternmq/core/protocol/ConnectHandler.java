@@ -17,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.ConnectRequest;
@@ -113,7 +114,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A socket error before CONNECT (a reset, say) ends this connection only, without a warning per client.
-        LOG.debug("closing connection from {} before CONNECT after an error", ctx.channel().remoteAddress(), cause);
+        LOG.debug("closing connection from {} before CONNECT after an error", PeerAddress.of(ctx.channel()), cause);
         ctx.close();
     }
 
@@ -194,7 +195,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ConnectRequest request = new ConnectRequest(clientId,
                 connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
                 connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null,
-                level, transport, ctx.channel().remoteAddress(), ctx.channel().attr(TlsIdentity.KEY).get());
+                level, transport, PeerAddress.of(ctx.channel()), ctx.channel().attr(TlsIdentity.KEY).get());
         AuthResult auth = broker.authenticator().authenticate(request);
         if (auth == AuthResult.BAD_CREDENTIALS) {
             refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
@@ -254,7 +255,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             broker.metrics().connectionsAccepted.increment();
             broker.trace().connect(clientId, level, transport, userProperties);
             LOG.debug("client {} connected over {} from {} (MQTT level {}, clean start {}, keepalive {} s)",
-                    clientId, transport, ctx.channel().remoteAddress(), level, cleanStart, keepalive);
+                    clientId, transport, PeerAddress.of(ctx.channel()), level, cleanStart, keepalive);
         });
         if (!queued) {
             refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
@@ -313,7 +314,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         Long maxPacket = ctx.channel().attr(Disconnector.CLIENT_MAXIMUM_PACKET_SIZE).get();
         boolean v5 = level == 5;
         LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + LogText.of(clientId),
-                ctx.channel().remoteAddress(), LogText.of(refusal.reason()),
+                PeerAddress.of(ctx.channel()), LogText.of(refusal.reason()),
                 v5 ? String.format("0x%02X", refusal.mqtt5() & 0xFF) : refusal.mqtt3());
         MqttConnAckMessage connAck = v5
                 ? MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(refusal.mqtt5()))

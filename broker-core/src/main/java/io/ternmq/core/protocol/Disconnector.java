@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.util.AttributeKey;
+import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.log.LogText;
 import io.ternmq.core.metrics.BrokerMetrics;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class Disconnector {
     /** The client broke the protocol or a platform rule: MQTT 5 gets the reason code, then the connection closes. */
     public void violation(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
         metrics.protocolViolations.increment();
-        LOG.info("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), LogText.of(reason));
+        LOG.info("closing {} from {}: {}", who(clientId), PeerAddress.of(ctx.channel()), LogText.of(reason));
         disconnect(ctx.channel(), reasonCode, reason);
     }
 
@@ -51,7 +52,7 @@ public final class Disconnector {
 
     /** Closes for a reason that is not a protocol violation (keepalive expired, a connect timeout, overload). */
     public void close(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
-        LOG.debug("closing {} from {}: {}", who(clientId), ctx.channel().remoteAddress(), reason);
+        LOG.debug("closing {} from {}: {}", who(clientId), PeerAddress.of(ctx.channel()), reason);
         disconnect(ctx.channel(), reasonCode, reason);
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.connection.TlsIdentity;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
 import org.slf4j.Logger;
@@ -70,6 +71,8 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
             stream.pipeline().addLast(EarlyDataGate.NAME,
                     new EarlyDataGate(state, connectEarly, stats.earlyDataConnects::incrementAndGet, identity));
         }
+        // Logs and the authenticator see the client's current UDP path, not the stream id.
+        stream.attr(PeerAddress.KEY).set(connection::remoteSocketAddress);
         installer.install(stream, QuicListener.TRANSPORT);
     }
 
