@@ -90,8 +90,8 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
                 .keepAlive(options.keepalive());
         if (options.mqttVersion() == 5 && !options.cleanSession()) {
             MqttProperties properties = new MqttProperties();
-            properties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), SESSION_EXPIRY_SECONDS));
+            properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
+                    SESSION_EXPIRY_SECONDS));
             connect.properties(properties);
         }
         ctx.writeAndFlush(connect.build());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +31,8 @@ final class BenchRun {
         Scenario s = o.scenario();
         double cpuStart = probe.cpuSeconds();
         long rssBefore = probe.rssKib();
-        try (ClientPool pool = new ClientPool(o); Progress progress = new Progress(stats, out, o.quiet())) {
+        Progress progress = new Progress(stats, out, o.quiet());
+        try (ClientPool pool = new ClientPool(o)) {
             List<BenchClient> clients = clients(s);
             long connectStart = System.nanoTime();
             int ready = new Connector(pool, stats, o.connectRate(), out).connectAll(clients);
@@ -38,8 +40,8 @@ final class BenchRun {
             if (ready == 0) {
                 throw new IOException("no client could connect to " + o.host() + ":" + o.port());
             }
-            out.printf("# %d of %d clients ready; %s for %s%n", ready, clients.size(),
-                    s == Scenario.CONN ? "holding" : "publishing", o.duration());
+            out.printf(Locale.ROOT, "# %d of %d clients ready; %s for %.1f s%n", ready, clients.size(),
+                    s == Scenario.CONN ? "holding" : "publishing", o.duration().toMillis() / 1000.0);
 
             long publishStart = System.nanoTime();
             long deadline = publishStart + o.duration().toNanos();
@@ -69,6 +71,8 @@ final class BenchRun {
                     stats.dropped.sum(), connectRate,
                     probe.enabled() ? probe.cpuSeconds() - cpuStart : -1, rssBefore, rssLoaded,
                     probe.peakRssKib(), perConnection));
+        } finally {
+            progress.close();
         }
     }
 

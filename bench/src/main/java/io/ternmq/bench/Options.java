@@ -54,7 +54,8 @@ record Options(Scenario scenario, String host, int port, String transport, int m
               conn     open --connections clients at --connect-rate per second and hold them for --duration;
                        reports connect latency (and, with --broker-pid, the broker's memory per connection)
               pub      --publishers clients publish to bench/pub/{i}; nobody subscribes
-              sub      --subscribers clients subscribe to bench/sub/#; they count what arrives from elsewhere
+              sub      --subscribers clients subscribe to bench/sub/#; they check what another process sends
+                       there, e.g. a `pub --topic-prefix bench/sub` run on the same machine
               p2p      --publishers clients, each publishing to its own subscriber (the same number of them)
               fanout   1 publisher, --subscribers clients all subscribed to its topic
               fanin    --publishers clients, one shared subscription $share/bench/... with --subscribers members
