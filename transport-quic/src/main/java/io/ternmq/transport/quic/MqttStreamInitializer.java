@@ -80,7 +80,7 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
         if (!clientCertificates) {
             return;
         }
-        TlsIdentity identity = PeerIdentity.of(connection.sslEngine());
+        TlsIdentity identity = TlsIdentity.ofPeer(connection.sslEngine());
         if (identity != null) {
             stream.attr(TlsIdentity.KEY).set(identity);
             LOG.debug("QUIC client {} presented a verified certificate: {}", connection.remoteSocketAddress(),

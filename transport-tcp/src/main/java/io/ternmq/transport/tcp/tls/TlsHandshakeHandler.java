@@ -5,15 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.ternmq.core.connection.TlsIdentity;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,52 +117,6 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
      * (the engine fails the handshake for a certificate that does not verify).
      */
     static TlsIdentity clientIdentity(SslHandler ssl) {
-        if (ssl == null) {
-            return null;
-        }
-        Certificate[] peer;
-        try {
-            peer = ssl.engine().getSession().getPeerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
-        if (peer.length == 0 || !(peer[0] instanceof X509Certificate certificate)) {
-            return null;
-        }
-        return new TlsIdentity(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
-                alternativeNames(certificate), certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
-                certificate.getSerialNumber().toString(16));
-    }
-
-    /** Subject alternative names as "DNS:...", "IP:...", "URI:...", "email:..." (directory names "dirName:..."). */
-    static List<String> alternativeNames(X509Certificate certificate) {
-        List<String> names = new ArrayList<>();
-        Collection<List<?>> entries;
-        try {
-            entries = certificate.getSubjectAlternativeNames();
-        } catch (CertificateParsingException e) {
-            return names;
-        }
-        if (entries == null) {
-            return names;
-        }
-        for (List<?> entry : entries) {
-            if (entry.size() < 2 || !(entry.get(0) instanceof Integer type) || !(entry.get(1) instanceof String value)) {
-                continue; // otherName and x400Address come as DER bytes: not an identity we map
-            }
-            String prefix = switch (type) {
-                case 1 -> "email:";
-                case 2 -> "DNS:";
-                case 4 -> "dirName:";
-                case 6 -> "URI:";
-                case 7 -> "IP:";
-                case 8 -> "RID:";
-                default -> null;
-            };
-            if (prefix != null) {
-                names.add(prefix + value);
-            }
-        }
-        return names;
+        return ssl == null ? null : TlsIdentity.ofPeer(ssl.engine());
     }
 }
