@@ -29,6 +29,8 @@ public final class Router {
     private final SessionRegistry registry;
     private final PlatformPolicy policy;
     private final BrokerMetrics metrics;
+    /** Round-robin positions by share key, at most this many (a bound on what clients can make it hold). */
+    static final int MAX_GROUP_CURSORS = 65_536;
     private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
 
     public Router(TopicTrie<Subscriber> trie, SessionRegistry registry, PlatformPolicy policy, BrokerMetrics metrics) {
@@ -97,6 +99,9 @@ public final class Router {
             return false;
         }
         members.sort((a, b) -> a.clientId().compareTo(b.clientId())); // a stable order for round robin
+        if (groupCursors.size() > MAX_GROUP_CURSORS) {
+            groupCursors.clear(); // share names are client-chosen; restarting the rotation is harmless
+        }
         int start = Math.floorMod(groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger())
                 .getAndIncrement(), members.size());
         Session fallback = null;
