@@ -42,7 +42,12 @@ final class Paho5 implements MqttCallback, AutoCloseable {
     }
 
     static Paho5 connect(TestBroker broker, String clientId, MqttConnectionOptions options) throws MqttException {
-        Paho5 c = new Paho5(new MqttClient(broker.uri(), clientId, new MemoryPersistence()));
+        return connect(broker.uri(), clientId, options);
+    }
+
+    /** Any URI: tcp://, or ssl:// with the options' socket factory. */
+    static Paho5 connect(String uri, String clientId, MqttConnectionOptions options) throws MqttException {
+        Paho5 c = new Paho5(new MqttClient(uri, clientId, new MemoryPersistence()));
         c.paho.setTimeToWait(10_000);
         IMqttToken token = c.paho.connectWithResult(options);
         c.sessionPresent = token.getSessionPresent();

@@ -16,19 +16,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,13 +60,13 @@ class TlsPubSubIT {
 
     @Test
     void pahoV5PublishesAndSubscribesAtQos1OverTls() throws Exception {
-        try (V5 sub = V5.connect(broker.tlsUri(), "tls-sub5", trusted);
-             V5 pub = V5.connect(broker.tlsUri(), "tls-pub5", trusted)) {
+        try (Paho5 sub = v5(broker.tlsUri(), "tls-sub5", trusted);
+             Paho5 pub = v5(broker.tlsUri(), "tls-pub5", trusted)) {
             sub.paho.subscribe("tls/v5/#", 1);
             MqttMessage message = new MqttMessage("19.0".getBytes(StandardCharsets.UTF_8));
             message.setQos(1);
             pub.paho.publish("tls/v5/temp", message); // the synchronous client returns after the PUBACK
-            V5.Received r = sub.inbox.poll(10, TimeUnit.SECONDS);
+            Paho5.Received r = sub.next();
             assertNotNull(r, "nothing arrived over TLS");
             assertEquals("tls/v5/temp", r.topic());
             assertEquals("19.0", new String(r.message().getPayload(), StandardCharsets.UTF_8));
@@ -137,63 +127,10 @@ class TlsPubSubIT {
         }
     }
 
-    /** A Paho mqttv5 client over ssl:// recording what arrives. */
-    private static final class V5 implements MqttCallback, AutoCloseable {
-
-        record Received(String topic, MqttMessage message) {
-        }
-
-        final MqttClient paho;
-        final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
-
-        private V5(MqttClient paho) {
-            this.paho = paho;
-            paho.setCallback(this);
-        }
-
-        static V5 connect(String uri, String clientId, SSLContext context) throws MqttException {
-            V5 client = new V5(new MqttClient(uri, clientId, new MemoryPersistence()));
-            client.paho.setTimeToWait(10_000);
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(true);
-            options.setAutomaticReconnect(false);
-            options.setConnectionTimeout(10);
-            options.setSocketFactory(context.getSocketFactory());
-            client.paho.connect(options);
-            return client;
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            inbox.add(new Received(topic, message));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
-
-        @Override
-        public void close() throws MqttException {
-            if (paho.isConnected()) {
-                paho.disconnect();
-            }
-            paho.close();
-        }
+    /** Paho mqttv5 over ssl://, trusting the given context. */
+    private static Paho5 v5(String uri, String clientId, SSLContext context) throws Exception {
+        MqttConnectionOptions options = Paho5.options(true, 0L);
+        options.setSocketFactory(context.getSocketFactory());
+        return Paho5.connect(uri, clientId, options);
     }
 }

@@ -42,11 +42,20 @@ public final class Router {
 
     /** Routes the message; returns how many sessions it was handed to. */
     public int route(PublishMessage message) {
+        List<Subscriber> matched = new ArrayList<>(4);
+        trie.match(message.topic(), matched::add);
+        if (matched.isEmpty()) {
+            return 0;
+        }
+        if (matched.size() == 1 && matched.get(0).shareKey() == null) {
+            // The common device case (one subscriber per topic): no de-duplication maps on the hot path.
+            Subscriber only = matched.get(0);
+            boolean local = only.noLocal() && only.clientId().equals(message.publisherId());
+            return !local && toSubscriber(message, only.clientId(), only.qos()) ? 1 : 0;
+        }
         // A client matched by overlapping filters gets one copy, at the highest QoS of those filters (MQTT-3.3.4-2).
         Map<String, Integer> targets = new HashMap<>();
         Map<String, List<Subscriber>> groups = null;
-        List<Subscriber> matched = new ArrayList<>();
-        trie.match(message.topic(), matched::add);
         for (Subscriber s : matched) {
             if (s.shareKey() != null) {
                 if (groups == null) {
@@ -59,9 +68,7 @@ public final class Router {
         }
         int handed = 0;
         for (Map.Entry<String, Integer> target : targets.entrySet()) {
-            Session session = registry.get(target.getKey());
-            if (session != null && hand(session, new Delivery(message,
-                    policy.deliveredQos(message.qos(), target.getValue())))) {
+            if (toSubscriber(message, target.getKey(), target.getValue())) {
                 handed++;
             }
         }
@@ -73,6 +80,12 @@ public final class Router {
             }
         }
         return handed;
+    }
+
+    private boolean toSubscriber(PublishMessage message, String clientId, int subscriptionQos) {
+        Session session = registry.get(clientId);
+        return session != null
+                && hand(session, new Delivery(message, policy.deliveredQos(message.qos(), subscriptionQos)));
     }
 
     /**
