@@ -1,5 +1,6 @@
 package io.ternmq.core;
 
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.connection.CloseReason;
@@ -10,6 +11,7 @@ import io.ternmq.core.protocol.Disconnector;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
 import io.ternmq.core.routing.Router;
 import io.ternmq.core.session.Session;
+import io.ternmq.core.session.SessionOwner;
 import io.ternmq.core.session.SessionOwners;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.SessionStore;
@@ -44,9 +46,21 @@ public final class Broker {
 
     /** sessionThreads 0 runs session work on the calling thread: only for deterministic tests. */
     public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store, int sessionThreads) {
+        this(config, authenticator, store, new SessionOwners(sessionThreads, OWNER_QUEUE_CAPACITY));
+    }
+
+    /**
+     * Sessions owned by the given event loops, which the caller stops after {@link #shutdown}: the server passes
+     * its I/O event loops, so a connection and its session share one thread (see {@link SessionOwner}).
+     */
+    public Broker(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops) {
+        this(config, authenticator, store, new SessionOwners(sessionLoops, OWNER_QUEUE_CAPACITY));
+    }
+
+    private Broker(BrokerConfig config, Authenticator authenticator, SessionStore store, SessionOwners owners) {
         this.policy = new PlatformPolicy(config.platform(), config.limits());
         this.authenticator = authenticator;
-        this.owners = new SessionOwners(sessionThreads, OWNER_QUEUE_CAPACITY);
+        this.owners = owners;
         this.registry = new SessionRegistry(owners, store, trie, metrics, config.limits().maxQueuedMessages(),
                 config.limits().maxInflight());
         this.router = new Router(trie, registry, policy, metrics);

@@ -91,8 +91,10 @@ public final class TernMq implements AutoCloseable {
         ReloadableTlsContext tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
                 : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
-        Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()));
         NettyEventLoops loops = new NettyEventLoops(Runtime.getRuntime().availableProcessors());
+        // Sessions live on the I/O event loops: a TCP connection moves to its session's loop at CONNECT.
+        Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()),
+                loops.workers());
         TcpListener tcp = null;
         TcpListener tls = null;
         TlsFront tlsFront = null;
@@ -126,8 +128,8 @@ public final class TernMq implements AutoCloseable {
             if (quic != null) {
                 quic.close();
             }
+            shutdownQuietly(broker); // before the loops stop: its sessions live on them
             loops.close();
-            shutdownQuietly(broker);
             throw e;
         }
     }

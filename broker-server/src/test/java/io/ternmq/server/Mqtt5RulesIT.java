@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,9 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -229,28 +233,40 @@ class Mqtt5RulesIT extends SharedBrokerIT {
         }
     }
 
-    @Test
-    void moreUnacknowledgedQos1ThanTheBrokersReceiveMaximumGetsDisconnect0x93() throws Exception {
-        // Hold the session owner, so none of the client's PUBLISHes is acknowledged while it sends them: the 33rd
-        // is then one over the broker's Receive Maximum of 32, whatever the machine's speed.
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try (RawMqtt raw = new RawMqtt(broker.port)) {
-            raw.connect5("rm-over");
-            assertTrue(broker.server.broker().registry().ownerOf("rm-over").tryExecute(() -> {
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            long received = broker.server.broker().metrics().publishesReceived.sum();
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            for (int id = 1; id <= 33; id++) {
-                // PUBLISH QoS 1, topic "rm", packet id, no properties, payload "x"; all in one write
-                all.writeBytes(new byte[] {0x32, 0x08, 0x00, 0x02, 'r', 'm', 0x00, (byte) id, 0x00, 'x'});
+    /** 33 QoS 1 PUBLISHes to topic "rm" (packet ids 1 to 33, no properties, payload "x"), in one write. */
+    private static byte[] thirtyThreePublishes() {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int id = 1; id <= 33; id++) {
+            all.writeBytes(new byte[] {0x32, 0x08, 0x00, 0x02, 'r', 'm', 0x00, (byte) id, 0x00, 'x'});
+        }
+        return all.toByteArray();
+    }
+
+    /** Holds the session owner of a client id until the latch opens (at most 20 s). */
+    private void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) {
+        assertTrue(broker.server.broker().registry().ownerOf(clientId).tryExecute(() -> {
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            raw.socket.getOutputStream().write(all.toByteArray());
-            raw.socket.getOutputStream().flush();
+        }));
+    }
+
+    @Test
+    void overQuicMoreUnacknowledgedQos1ThanTheBrokersReceiveMaximumGetsDisconnect0x93() throws Exception {
+        // A QUIC stream stays on its connection's event loop and hands its packets to the session owner. Hold the
+        // owner, so none of the client's PUBLISHes is acknowledged while it sends them: the 33rd is then one over
+        // the broker's Receive Maximum of 32, whatever the machine's speed.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (QuicMqttClient.Context context = new QuicMqttClient.Context(broker.certificate());
+             QuicMqttClient quic = QuicMqttClient.connect(context, broker.quicAddress(),
+                     QuicMqttClient.connectMessage("rm-over", MqttVersion.MQTT_5))) {
+            assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, quic.connack.get().variableHeader().connectReturnCode());
+            assertEquals(MqttMessageType.CONNACK, quic.packets.take().fixedHeader().messageType());
+            holdOwner("rm-over", release);
+            long received = broker.server.broker().metrics().publishesReceived.sum();
+            quic.writeRaw(thirtyThreePublishes());
             // The broker has read them once 32 are counted (the 33rd is refused before it is counted).
             for (int i = 0; i < 200 && broker.server.broker().metrics().publishesReceived.sum() < received + 32; i++) {
                 Thread.sleep(50);
@@ -258,14 +274,45 @@ class Mqtt5RulesIT extends SharedBrokerIT {
             Thread.sleep(500); // the 33rd follows in the same read
             // The DISCONNECT goes out through the owner, after what it owes: release it, then read to the end.
             release.countDown();
-            RawMqtt.Packet p;
+            io.netty.handler.codec.mqtt.MqttMessage p;
             int pubAcks = 0;
-            while ((p = raw.read(10_000)) != null && p.type() != 14) {
+            while ((p = quic.packets.poll(10, TimeUnit.SECONDS)) != null
+                    && p.fixedHeader().messageType() == MqttMessageType.PUBACK) {
                 pubAcks++;
             }
             assertEquals(32, pubAcks, "the 32 within the Receive Maximum are acknowledged, the 33rd is not");
             assertNotNull(p, "no DISCONNECT");
-            assertEquals((byte) 0x93, p.body()[0], "Receive Maximum exceeded");
+            assertEquals(MqttMessageType.DISCONNECT, p.fixedHeader().messageType());
+            assertEquals((byte) 0x93, ((io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader)
+                    p.variableHeader()).reasonCode(), "Receive Maximum exceeded");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void overTcpEachQos1PublishIsAcknowledgedWhereItIsRead() throws Exception {
+        // A TCP connection moves to its session owner's event loop at CONNECT, so holding the owner holds the
+        // reading too: nothing is read, so nothing is left unacknowledged, and the same 33 PUBLISHes as above are
+        // all acknowledged once the owner runs again, within the Receive Maximum of 32 and without a DISCONNECT.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RawMqtt raw = new RawMqtt(broker.port)) {
+            raw.connect5("rm-tcp");
+            holdOwner("rm-tcp", release);
+            long received = broker.server.broker().metrics().publishesReceived.sum();
+            raw.socket.getOutputStream().write(thirtyThreePublishes());
+            raw.socket.getOutputStream().flush();
+            Thread.sleep(500);
+            assertEquals(received, broker.server.broker().metrics().publishesReceived.sum(),
+                    "read while the owner was held: the connection is not on its session's event loop");
+            release.countDown();
+            for (int id = 1; id <= 33; id++) {
+                RawMqtt.Packet p = raw.read(10_000);
+                assertNotNull(p, "PUBACK " + id + " missing");
+                assertEquals(4, p.type(), "PUBACK expected, got type " + p.type());
+                assertEquals(id, ((p.body()[0] & 0xFF) << 8) | (p.body()[1] & 0xFF), "PUBACKs in order");
+            }
+            assertNull(raw.read(500), "nothing after the 33 PUBACKs: no DISCONNECT");
         } finally {
             release.countDown();
         }

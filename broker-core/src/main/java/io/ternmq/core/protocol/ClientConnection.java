@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A Netty channel that completed CONNECT, as the engine sees it. It also carries the channel's inbound flow
- * control: work handed to the session owner is counted, and the channel stops reading while too much of it is
- * pending, so a fast publisher slows down instead of filling the owner's queue.
+ * A Netty channel that completed CONNECT, as the engine sees it. A TCP channel runs on its session's owner, so
+ * its packets are acted on where they are read. A channel on another thread (a QUIC stream) hands them to the
+ * owner, and then this also carries the channel's inbound flow control: work handed to the owner is counted,
+ * and the channel stops reading while too much of it is pending, so a fast publisher slows down instead of
+ * filling the owner's queue.
  */
 final class ClientConnection implements Connection {
 
@@ -79,6 +81,13 @@ final class ClientConnection implements Connection {
      * connection) when the owner cannot take more work.
      */
     boolean submit(Consumer<Session> work) {
+        if (owner.inOwner()) {
+            // The channel lives on its session's loop (every TCP connection after CONNECT): nothing to queue.
+            if (session != null && session.connection() == this) {
+                work.accept(session);
+            }
+            return true;
+        }
         if (pending.incrementAndGet() >= PAUSE_READ_AT) {
             channel.config().setAutoRead(false);
             resumeReadingIfCaughtUp(); // the owner may have drained to the resume mark in the meantime

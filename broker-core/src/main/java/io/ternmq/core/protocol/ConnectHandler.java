@@ -1,8 +1,11 @@
 package io.ternmq.core.protocol;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -26,6 +29,7 @@ import io.ternmq.core.log.LogText;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.session.SessionRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +51,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private final Broker broker;
     private final String transport;
     private ScheduledFuture<?> connectTimeout;
+    /** The client id the broker assigned (an empty one in CONNECT), kept so a replayed CONNECT gets the same. */
+    private String assignedClientId;
+    /** Packets read while the channel moves to its session's event loop, replayed there in order; else null. */
+    private List<Object> held;
 
     ConnectHandler(Broker broker, String transport) {
         this.broker = broker;
@@ -84,6 +92,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg); // decoded in the same read as CONNECT: replayed behind it on the session's loop
+            return;
+        }
         try {
             MqttMessage message = (MqttMessage) msg;
             if (Disconnector.closing(ctx.channel())) {
@@ -97,6 +109,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         "first packet is " + message.fixedHeader().messageType() + ", not CONNECT");
             } else {
                 MqttConnectMessage connect = (MqttConnectMessage) message;
+                if (moveToSessionLoop(ctx, connect)) {
+                    return; // held, and replayed on the loop that owns this client id's session
+                }
                 int level = connect.variableHeader().version();
                 ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(level);
                 Refusal refusal = level == 5 ? checkMqtt5(ctx, connect) : null;
@@ -116,6 +131,68 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         // A socket error before CONNECT (a reset, say) ends this connection only, without a warning per client.
         LOG.debug("closing connection from {} before CONNECT after an error", PeerAddress.of(ctx.channel()), cause);
         ctx.close();
+    }
+
+    /** The client id the session is found by: the client's, or one assigned for an empty one (MQTT-3.1.3-6). */
+    private String sessionClientId(MqttConnectMessage connect) {
+        String clientId = connect.payload().clientIdentifier();
+        if (clientId != null && !clientId.isEmpty()) {
+            return clientId;
+        }
+        if (assignedClientId == null) {
+            assignedClientId = "ternmq-" + UUID.randomUUID();
+        }
+        return assignedClientId;
+    }
+
+    /**
+     * Moves a TCP connection to the event loop that owns its client id's session, so its packets reach the
+     * session and the session's writes reach the socket without a thread hop. Reading stops, the CONNECT and
+     * whatever was decoded with it are held, the channel is deregistered and registered on the session's loop,
+     * and there the held packets are replayed in order and reading resumes. Returns false when there is nothing
+     * to move (already there, a QUIC stream, which stays on its connection's loop, or a test channel).
+     */
+    private boolean moveToSessionLoop(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        Channel channel = ctx.channel();
+        EventLoop target = broker.registry().ownerOf(sessionClientId(connect)).eventLoop();
+        if (target == null || target == channel.eventLoop() || !(channel instanceof SocketChannel)
+                || target.parent() != channel.eventLoop().parent()) {
+            return false;
+        }
+        held = new ArrayList<>(2);
+        held.add(ReferenceCountUtil.retain(connect));
+        channel.config().setAutoRead(false);
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                dropHeld(channel, deregistered.cause());
+                return;
+            }
+            target.register(channel).addListener(registered -> {
+                if (!registered.isSuccess()) {
+                    dropHeld(channel, registered.cause());
+                    return;
+                }
+                List<Object> replay = held;
+                held = null;
+                ChannelHandlerContext decoder = channel.pipeline().context(MqttPipelineInstaller.DECODER);
+                for (Object message : replay) {
+                    decoder.fireChannelRead(message);
+                }
+                decoder.fireChannelReadComplete();
+                if (!Disconnector.closing(channel)) {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        });
+        return true;
+    }
+
+    private void dropHeld(Channel channel, Throwable cause) {
+        LOG.debug("closing connection from {}: could not move it to its session's event loop",
+                PeerAddress.of(channel), cause);
+        held.forEach(ReferenceCountUtil::release);
+        held = null;
+        channel.close();
     }
 
     /** Why a CONNECT is refused: the 3.x return code, the 5.0 reason code, and words for the log and the client. */
@@ -179,7 +256,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client id with clean session 0"));
                 return;
             }
-            clientId = "ternmq-" + UUID.randomUUID(); // MQTT-3.1.3-6
+            clientId = sessionClientId(connect);
             assigned = true;
         }
         if (!broker.policy().clientIdAllowed(clientId)) {
@@ -238,7 +315,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         List<UserProperty> userProperties = level == 5 ? Mqtt5Properties.userProperties(props) : List.of();
         String assignedId = assigned && level == 5 ? clientId : null;
         boolean sendServerKeepalive = level == 5 && keepalive != requestedKeepalive;
-        boolean queued = connection.owner().tryExecute(() -> {
+        // On the owner already (a TCP connection moved there): at once, ahead of the packets that follow CONNECT.
+        boolean queued = connection.owner().runOrExecute(() -> {
             if (!ctx.channel().isActive()) {
                 return; // gone before its session was bound; nothing to undo
             }

@@ -41,7 +41,8 @@ public final class MqttPipelineInstaller {
         LimitsConfig limits = broker.policy().limits();
         ChannelPipeline p = channel.pipeline();
         p.addLast(ConnectionLimiter.NAME, connectionLimiter);
-        // Writes come from session owners in bursts; one syscall per burst instead of one per packet.
+        // The replies to one read's packets, and deliveries from other connections, go out in one syscall per
+        // burst instead of one per packet.
         p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
         // Larger packets than max-packet-size are a decode failure, which closes the connection.
         p.addLast(DECODER, new MqttDecoder(limits.maxPacketSize(), limits.maxClientIdLength()));

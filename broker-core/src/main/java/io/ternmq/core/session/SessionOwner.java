@@ -1,34 +1,29 @@
 package io.ternmq.core.session;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 /**
- * One thread that owns a share of the sessions (Moquette's session event loop): every read and write of a
- * session's state runs here, so session code needs no locks. Its task queue is bounded; a caller that cannot
- * enqueue gets {@code false} and decides what that means (drop and count, or close a connection).
+ * One thread that owns a share of the sessions: every read and write of a session's state runs here, so
+ * session code needs no locks. The thread is a Netty event loop, in the server the same I/O event loop that
+ * serves the connections of those sessions (a TCP connection moves to its session's loop at CONNECT), so a
+ * client's packets reach its session, and its session's writes reach its socket, without a thread hop
+ * (Netty's own model, and what keeps the wake-ups per message near Mosquitto's).
+ *
+ * <p>Work from other threads (a PUBLISH routed by another owner, a QUIC stream on its own loop) is queued; that
+ * queue is bounded: a caller that cannot enqueue gets {@code false} and decides what that means (drop and
+ * count, or close a connection).
  */
 public final class SessionOwner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionOwner.class);
-    private static final Runnable POISON = () -> { };
-
-    // Unbounded underneath so lifecycle work (a connection that went away) is never refused; ordinary work is
-    // bounded by tryExecute's capacity check.
-    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final EventExecutor executor;
     private final int capacity;
-    private final Thread thread;
     private volatile boolean stopping;
 
-    SessionOwner(String name, int capacity) {
+    SessionOwner(EventExecutor executor, int capacity) {
+        this.executor = executor;
         this.capacity = capacity;
-        this.thread = name == null ? null : new Thread(this::run, name);
-        if (thread != null) {
-            thread.setDaemon(true);
-        }
     }
 
     /** An owner without a thread that runs each task at once on the caller: for deterministic tests. */
@@ -36,24 +31,27 @@ public final class SessionOwner {
         return new SessionOwner(null, Integer.MAX_VALUE);
     }
 
-    void start() {
-        if (thread != null) {
-            thread.start();
-        }
+    /** The event loop this owner runs on, or null (an inline owner, or an executor that serves no channels). */
+    public EventLoop eventLoop() {
+        return executor instanceof EventLoop loop ? loop : null;
     }
 
     /** True when the caller runs on this owner's thread (always, for an inline owner). */
     public boolean inOwner() {
-        return thread == null || Thread.currentThread() == thread;
+        return executor == null || executor.inEventLoop();
     }
 
     /** Enqueues a task; false when the queue is at capacity or the owner is stopping. Never blocks. */
     public boolean tryExecute(Runnable task) {
-        if (thread == null) {
+        if (executor == null) {
             task.run();
             return true;
         }
-        return !stopping && tasks.size() < capacity && tasks.offer(task);
+        if (stopping || pending() >= capacity) {
+            return false;
+        }
+        executor.execute(task);
+        return true;
     }
 
     /**
@@ -64,7 +62,7 @@ public final class SessionOwner {
         if (inOwner()) {
             task.run();
         } else {
-            tasks.offer(task);
+            executor.execute(task);
         }
     }
 
@@ -79,45 +77,11 @@ public final class SessionOwner {
 
     /** Pending tasks, for tests and metrics. */
     public int pending() {
-        return tasks.size();
+        return executor instanceof SingleThreadEventExecutor single ? single.pendingTasks() : 0;
     }
 
-    private void run() {
-        while (true) {
-            Runnable task;
-            try {
-                task = tasks.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (task == POISON) {
-                return;
-            }
-            try {
-                task.run();
-            } catch (Throwable e) {
-                // A bug in one session's task must not stop the others sharing this owner; an Error is logged
-                // and survived too, since a dead owner would hang every client id hashed to it.
-                LOG.error("session task failed on {}", thread.getName(), e);
-            }
-        }
-    }
-
-    /** Refuses new ordinary work and lets the thread end once what is queued has run. */
+    /** Refuses new ordinary work; what is queued still runs, and lifecycle work is still accepted. */
     void requestStop() {
         stopping = true;
-        if (thread != null) {
-            tasks.offer(POISON);
-        }
-    }
-
-    /** Waits for the thread to end, at the latest until the deadline (a System.nanoTime value). */
-    void join(long deadlineNanos) throws InterruptedException {
-        if (thread != null) {
-            long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-            if (millis > 0) {
-                thread.join(millis);
-            }
-        }
     }
 }

@@ -1,5 +1,11 @@
 package io.ternmq.core.session;
 
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,25 +16,41 @@ import java.util.concurrent.TimeUnit;
 public final class SessionOwners {
 
     private final SessionOwner[] owners;
+    /** The threads, when these owners made their own (and so stop them); null when they run on the caller's. */
+    private final EventExecutorGroup ownThreads;
 
     /**
-     * @param count         owner threads; 0 makes one inline owner that runs every task on its caller, which
-     *                      only deterministic tests (EmbeddedChannel) want
-     * @param queueCapacity tasks an owner accepts before {@link SessionOwner#tryExecute} refuses
+     * Owners on the executors of the given group, which the caller keeps and stops (in the server: the I/O
+     * event loops, so sessions live on the threads that serve their connections).
+     *
+     * @param queueCapacity tasks an owner accepts from other threads before {@link SessionOwner#tryExecute} refuses
+     */
+    public SessionOwners(EventExecutorGroup executors, int queueCapacity) {
+        this.owners = ownersOn(executors, queueCapacity);
+        this.ownThreads = null;
+    }
+
+    /**
+     * Owners on threads of their own, which {@link #shutdown} stops.
+     *
+     * @param count owner threads; 0 makes one inline owner that runs every task on its caller, which only
+     *              deterministic tests (EmbeddedChannel) want
      */
     public SessionOwners(int count, int queueCapacity) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative");
         }
-        if (count == 0) {
-            owners = new SessionOwner[] {SessionOwner.inline()};
-            return;
+        this.ownThreads = count == 0 ? null
+                : new DefaultEventExecutorGroup(count, new DefaultThreadFactory("ternmq-session", true));
+        this.owners = count == 0 ? new SessionOwner[] {SessionOwner.inline()} : ownersOn(ownThreads, queueCapacity);
+    }
+
+    private static SessionOwner[] ownersOn(EventExecutorGroup executors, int queueCapacity) {
+        List<SessionOwner> list = new ArrayList<>();
+        for (EventExecutor executor : executors) {
+            list.add(new SessionOwner(executor, queueCapacity));
         }
-        owners = new SessionOwner[count];
-        for (int i = 0; i < count; i++) {
-            owners[i] = new SessionOwner("ternmq-session-" + i, queueCapacity);
-            owners[i].start();
-        }
+        return list.toArray(SessionOwner[]::new);
     }
 
     public SessionOwner ownerOf(String clientId) {
@@ -51,13 +73,19 @@ public final class SessionOwners {
         return done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** Lets every owner finish its queued work, then stops them, all against one deadline (System.nanoTime). */
+    /**
+     * Refuses new work, lets every owner finish what is queued, and stops the threads these owners made
+     * themselves, all against one deadline (System.nanoTime). Event loops given by the caller keep running
+     * (their channels close afterwards); the caller stops them.
+     */
     public void shutdown(long deadlineNanos) throws InterruptedException {
         for (SessionOwner owner : owners) {
             owner.requestStop();
         }
-        for (SessionOwner owner : owners) {
-            owner.join(deadlineNanos);
+        barrier(deadlineNanos);
+        if (ownThreads != null) {
+            long left = Math.max(0, deadlineNanos - System.nanoTime());
+            ownThreads.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).await(left, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -47,7 +47,8 @@ public final class NettyEventLoops implements AutoCloseable {
         return acceptors;
     }
 
-    EventLoopGroup workers() {
+    /** The I/O event loops, which also own the sessions (passed to the Broker). */
+    public EventLoopGroup workers() {
         return workers;
     }
 

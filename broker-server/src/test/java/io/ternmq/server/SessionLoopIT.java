@@ -1,0 +1,79 @@
+package io.ternmq.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ternmq.core.session.SessionOwner;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A TCP connection is accepted on any I/O event loop and moves, at CONNECT, to the loop that owns its client
+ * id's session. What the client sent together with CONNECT (in the same TCP segment) is held during the move
+ * and acted on afterwards, in order.
+ */
+class SessionLoopIT extends SharedBrokerIT {
+
+    @Test
+    void packetsSentWithConnectAreActedOnInOrderAfterTheMove() throws Exception {
+        // Connections are accepted on the I/O loops in turn, so of two consecutive connections whose sessions
+        // share one owner, at least one is accepted on another loop and moves.
+        String first = "loop-a";
+        SessionOwner owner = broker.server.broker().registry().ownerOf(first);
+        String second = null;
+        for (int i = 0; second == null; i++) {
+            if (broker.server.broker().registry().ownerOf("loop-b" + i) == owner) {
+                second = "loop-b" + i;
+            }
+        }
+        assertTrue(owner.eventLoop() != null, "sessions live on the I/O event loops");
+        for (String clientId : List.of(first, second)) {
+            try (RawMqtt raw = new RawMqtt(broker.port)) {
+                raw.socket.getOutputStream().write(connectSubscribePublishPing(clientId));
+                raw.socket.getOutputStream().flush();
+                assertEquals(2, next(raw).type(), clientId + ": CONNACK first");
+                RawMqtt.Packet subAck = next(raw);
+                assertEquals(9, subAck.type(), clientId + ": then SUBACK");
+                assertEquals(1, subAck.body()[2], clientId + ": granted QoS 1");
+                // Its own PUBLISH comes back (it subscribed to the topic) and is acknowledged, in either order.
+                Set<Integer> types = new HashSet<>(List.of(next(raw).type(), next(raw).type()));
+                assertEquals(Set.of(3, 4), types, clientId + ": PUBLISH and PUBACK");
+                assertEquals(13, next(raw).type(), clientId + ": PINGRESP last");
+                assertNull(raw.read(300), clientId + ": nothing more");
+            }
+        }
+    }
+
+    private static RawMqtt.Packet next(RawMqtt raw) throws Exception {
+        RawMqtt.Packet p = raw.read(10_000);
+        assertNotNull(p, "a packet expected");
+        return p;
+    }
+
+    /** MQTT 3.1.1 CONNECT, SUBSCRIBE to "loop/{id}" at QoS 1, PUBLISH QoS 1 there, PINGREQ: one write. */
+    private static byte[] connectSubscribePublishPing(String clientId) {
+        byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
+        byte[] topic = ("loop/" + clientId).getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        packet(out, 0x10, new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, (byte) id.length}, id, new byte[0]);
+        packet(out, 0x82, new byte[] {0, 1, 0, (byte) topic.length}, topic, new byte[] {1});
+        packet(out, 0x32, new byte[] {0, (byte) topic.length}, topic, new byte[] {0, 7, 'x'});
+        out.write(0xC0);
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    private static void packet(ByteArrayOutputStream out, int firstByte, byte[] head, byte[] middle, byte[] tail) {
+        out.write(firstByte);
+        out.write(head.length + middle.length + tail.length); // all under 128 bytes
+        out.writeBytes(head);
+        out.writeBytes(middle);
+        out.writeBytes(tail);
+    }
+}
