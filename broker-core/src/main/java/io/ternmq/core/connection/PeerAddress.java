@@ -18,7 +18,7 @@ public final class PeerAddress {
     }
 
     public static SocketAddress of(Channel channel) {
-        Supplier<SocketAddress> supplier = channel.attr(KEY).get();
+        Supplier<SocketAddress> supplier = Attributes.peek(channel, KEY);
         return supplier != null ? supplier.get() : channel.remoteAddress();
     }
 }

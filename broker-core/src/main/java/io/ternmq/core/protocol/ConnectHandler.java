@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.connection.Attributes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -272,7 +273,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         ConnectRequest request = new ConnectRequest(clientId,
                 connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
                 connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null,
-                level, transport, PeerAddress.of(ctx.channel()), ctx.channel().attr(TlsIdentity.KEY).get());
+                level, transport, PeerAddress.of(ctx.channel()), Attributes.peek(ctx.channel(), TlsIdentity.KEY));
         AuthResult auth = broker.authenticator().authenticate(request);
         if (auth == AuthResult.BAD_CREDENTIALS) {
             refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
@@ -389,7 +390,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, String clientId, int level, Refusal refusal) {
         broker.metrics().connectionsRefused.increment();
         Disconnector.markClosing(ctx.channel());
-        Long maxPacket = ctx.channel().attr(Disconnector.CLIENT_MAXIMUM_PACKET_SIZE).get();
+        Long maxPacket = Attributes.peek(ctx.channel(), Disconnector.CLIENT_MAXIMUM_PACKET_SIZE);
         boolean v5 = level == 5;
         LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + LogText.of(clientId),
                 PeerAddress.of(ctx.channel()), LogText.of(refusal.reason()),

@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.connection.Attributes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,15 +70,15 @@ public final class Disconnector {
     }
 
     static boolean closing(Channel channel) {
-        return channel.attr(CLOSING).get() != null || !channel.isActive();
+        return Attributes.peek(channel, CLOSING) != null || !channel.isActive();
     }
 
     /** Writes the MQTT 5 DISCONNECT when the channel speaks 5.0, then closes it. Any thread. */
     static void disconnect(Channel channel, byte reasonCode, String reason) {
         markClosing(channel);
-        Integer level = channel.attr(PROTOCOL_LEVEL).get();
+        Integer level = Attributes.peek(channel, PROTOCOL_LEVEL);
         if (level != null && level == 5 && channel.isActive()) {
-            Long max = channel.attr(CLIENT_MAXIMUM_PACKET_SIZE).get();
+            Long max = Attributes.peek(channel, CLIENT_MAXIMUM_PACKET_SIZE);
             channel.writeAndFlush(disconnectPacket(reasonCode, reason, max == null ? 0 : max))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -34,7 +34,7 @@ public final class Session {
      * Packet ids in flight from an earlier connection that this connection has not been resent yet, because its
      * Receive Maximum is smaller than what was in flight (MQTT-3.3.4-9). Resent, in order, as acks free the window.
      */
-    private final ArrayDeque<Integer> resendPending = new ArrayDeque<>();
+    private ArrayDeque<Integer> resendPending; // null while there is none (most sessions, always)
     private long expiryIntervalSeconds;
     /** Counts detaches, so an expiry timer set at one detach cannot end the session after a later resume. */
     private long detachGeneration;
@@ -130,8 +130,7 @@ public final class Session {
         if (connection == null) {
             return;
         }
-        resendPending.clear();
-        resendPending.addAll(data.inflight().keySet());
+        resendPending = data.inflightSize() == 0 ? null : new ArrayDeque<>(data.inflight().keySet());
         drain();
         connection.flush();
     }
@@ -154,7 +153,7 @@ public final class Session {
             return List.of();
         }
         connection = null;
-        resendPending.clear();
+        resendPending = null;
         detachGeneration++;
         List<Delivery> orphans = takeSharedDeliveries();
         if (expiryIntervalSeconds == 0) {
@@ -261,7 +260,9 @@ public final class Session {
 
     /** The client acknowledged a QoS 1 delivery. */
     public void acknowledged(int packetId) {
-        resendPending.remove(packetId);
+        if (resendPending != null) {
+            resendPending.remove(packetId);
+        }
         if (data.removeInflight(packetId) != null && connection != null) {
             drain();
             connection.flush();
@@ -283,7 +284,7 @@ public final class Session {
     }
 
     private void drain() {
-        while (!resendPending.isEmpty() && connection.isWritable() && unacknowledgedOnThisConnection() < window()) {
+        while (resendPendingCount() > 0 && connection.isWritable() && unacknowledgedOnThisConnection() < window()) {
             int packetId = resendPending.poll();
             Delivery delivery = data.inflight().get(packetId);
             if (delivery != null && !connection.writePublish(delivery, packetId, true)) {
@@ -291,7 +292,7 @@ public final class Session {
                 metrics().droppedTooLargeForClient.increment();
             }
         }
-        if (!resendPending.isEmpty()) {
+        if (resendPendingCount() > 0) {
             return; // the queue waits behind the resends, to keep order
         }
         Delivery head;
@@ -301,7 +302,7 @@ public final class Session {
     }
 
     private boolean canSend(Delivery delivery) {
-        return resendPending.isEmpty() && connection.isWritable()
+        return resendPendingCount() == 0 && connection.isWritable()
                 && (delivery.qos() == 0 || data.inflightSize() < window());
     }
 
@@ -311,7 +312,11 @@ public final class Session {
     }
 
     private int unacknowledgedOnThisConnection() {
-        return data.inflightSize() - resendPending.size();
+        return data.inflightSize() - resendPendingCount();
+    }
+
+    private int resendPendingCount() {
+        return resendPending == null ? 0 : resendPending.size();
     }
 
     private void send(Delivery delivery) {
