@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ternmq against Mosquitto, the same scenario against each in turn, on this machine, in one run.
 #
-#   bench/compare.sh [SCENARIO...]        default: p2p-sweep p2p-latency fanout fanin conn tls
+#   bench/compare.sh [SCENARIO...]        default: p2p-sweep p2p-latency fanout fanin conn tls quic
 #
 # Scenarios (docs/performance.md has the exact bench command behind each):
 #   p2p-sweep    1,000 publishers -> 1,000 subscribers, QoS 1, 16 bytes: the highest total rate with no loss,
@@ -14,6 +14,7 @@
 #   conn         20,000 idle connections opened at 2,000 per second from 127.0.0.2-127.0.0.5: connect latency
 #                and broker memory per connection
 #   tls          MQTT over TLS: 2,000 connections at 500 per second, then p2p QoS 1 at 200 publishers
+#   quic         ternmq alone (Mosquitto has no QUIC): the tls scenario's load over QUIC against the same over TCP
 #
 # Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
 # persistence off, max_queued_messages 1000 and max_inflight_messages 32 as ternmq's defaults, one listener,
@@ -35,7 +36,7 @@ SWEEP_RATES=${SWEEP_RATES:-"5 10 15 20 25 30 40"}
 OUT=${OUT:-$(mktemp -d /tmp/ternmq-compare.XXXXXX)}
 JAVA_OPTS=${JAVA_OPTS:-}
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(p2p-sweep p2p-latency fanout fanin conn tls)
+[ ${#SCENARIOS[@]} -eq 0 ] && SCENARIOS=(p2p-sweep p2p-latency fanout fanin conn tls quic)
 
 # 20,000 connections need 20,000 descriptors in the bench and in the broker (both inherit this limit). Where
 # the hard limit is lower (a container without CAP_SYS_RESOURCE), conn opens what fits under it and says so.
@@ -60,6 +61,7 @@ echo "results in $OUT"
 BROKER_PID=""
 BROKER_PORT=""
 BROKER_TLS_PORT=""
+BROKER_QUIC_PORT=0
 BROKER_DIR=""
 
 bench() { timeout 300 java -jar "$BENCH_JAR" "$@"; }
@@ -81,9 +83,13 @@ wait_port() {
   echo "nothing listens on 127.0.0.1:$1" >&2; return 1
 }
 
-# start_broker NAME [tls]: a fresh broker; sets BROKER_PID, BROKER_PORT (and BROKER_TLS_PORT with tls).
+# start_broker NAME [tls|quic]: a fresh broker; sets BROKER_PID, BROKER_PORT (and BROKER_TLS_PORT with tls,
+# BROKER_QUIC_PORT with quic, which only ternmq serves). Only the listener the scenario uses is on.
 start_broker() {
-  local name=$1 tls=${2:-} dir
+  local name=$1 tls="" dir
+  [ "${2:-}" = tls ] && tls=tls
+  BROKER_QUIC_PORT=0
+  [ "${2:-}" = quic ] && BROKER_QUIC_PORT=$((40000 + RANDOM % 20000))
   dir=$(mktemp -d "$OUT/$name-broker.XXXXXX")
   BROKER_DIR=$dir
   BROKER_PORT=$(free_port)
@@ -94,7 +100,7 @@ start_broker() {
   if [ "$name" = ternmq ]; then
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
-      --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
+      --quic-port "$BROKER_QUIC_PORT" --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
     BROKER_PID=$!
     for _ in $(seq 1 150); do grep -q "ternmq ready" "$dir/broker.log" && break; sleep 0.1; done
     grep -q "ternmq ready" "$dir/broker.log" || { cat "$dir/broker.log" >&2; exit 1; }
@@ -137,6 +143,7 @@ measure() {
   local name=$1 label=$2; shift 2
   local port=$BROKER_PORT
   [ "$BROKER_TLS_PORT" != 0 ] && port=$BROKER_TLS_PORT
+  [ "$BROKER_QUIC_PORT" != 0 ] && port=$BROKER_QUIC_PORT
   if [ "$WARMUP" != 0 ]; then
     # Its own topics and client ids, so nothing it left on the way reaches the measured run's subscribers.
     # shellcheck disable=SC2086
@@ -240,6 +247,25 @@ tls_scenario() {
   table tls-p2p
 }
 
+quic_scenario() {
+  # Mosquitto has no QUIC: ternmq over QUIC against ternmq over TCP, under the tls scenario's load.
+  for transport in tcp quic; do
+    start_broker ternmq "$transport"
+    WARMUP=0 measure ternmq "quic-conn-$transport" conn --transport "$transport" --connections 2000 --connect-rate 500
+    measure ternmq "quic-p2p-$transport" p2p --transport "$transport" --publishers 200 --qos 1 --rate 20 \
+      --connect-rate 500
+    stop_broker
+  done
+  for label in quic-conn quic-p2p; do
+    echo
+    echo "load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "## $label (ternmq over QUIC and over TCP)"
+    echo
+    java -jar "$BENCH_JAR" table "$OUT/$label-quic-ternmq.json" "$OUT/$label-tcp-ternmq.json" quic tcp \
+      | tee "$OUT/$label.table"
+  done
+}
+
 for s in "${SCENARIOS[@]}"; do
   case "$s" in
     p2p-sweep) p2p_sweep ;;
@@ -250,7 +276,8 @@ for s in "${SCENARIOS[@]}"; do
     conn) WARMUP=0 compare conn conn --connections "$CONNECTIONS" --connect-rate 2000 --keepalive 300 \
             --ifaddr 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 ;;
     tls) tls_scenario ;;
-    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls)" >&2; exit 2 ;;
+    quic) quic_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic)" >&2; exit 2 ;;
   esac
 done
 echo

@@ -14,7 +14,7 @@ import java.util.List;
  * @param scenario       what to run
  * @param host           the broker's address (loopback only: this tool is for a bench, not for someone's broker)
  * @param port           the broker's MQTT port
- * @param transport      tcp or tls
+ * @param transport      tcp, tls or quic
  * @param mqttVersion    4 (3.1.1) or 5
  * @param connections    conn: connections to open and hold
  * @param publishers     pub, p2p, fanin: publishing clients
@@ -65,8 +65,9 @@ record Options(Scenario scenario, String host, int port, String transport, int m
 
             Options (defaults in brackets):
               --host ADDRESS         broker address, must be loopback [127.0.0.1]
-              --port N               broker MQTT port [1883; 8883 with --transport tls]
-              --transport tcp|tls    tls trusts any certificate (a bench, not a security check) [tcp]
+              --port N               broker MQTT port [1883; 8883 with --transport tls; UDP 14567 with quic]
+              --transport tcp|tls|quic  tls and quic trust any certificate (a bench, not a security
+                                     check); quic is MQTT on a QUIC connection's first stream, ALPN mqtt [tcp]
               --mqtt 3.1.1|5         protocol version [3.1.1]
               --connections N        conn: connections [1000]
               --publishers N         pub, p2p, fanin: publishers [10]
@@ -149,7 +150,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
             switch (flag) {
                 case "--host" -> host = value;
                 case "--port" -> port = intIn(flag, value, 1, 65535);
-                case "--transport" -> transport = oneOf(flag, value, "tcp", "tls");
+                case "--transport" -> transport = oneOf(flag, value, "tcp", "tls", "quic");
                 case "--mqtt" -> mqttVersion = oneOf(flag, value, "3.1.1", "5").equals("5") ? 5 : 4;
                 case "--connections" -> connections = intIn(flag, value, 1, 1_000_000);
                 case "--publishers" -> publishers = intIn(flag, value, 1, 1_000_000);
@@ -178,7 +179,11 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                 throw new IllegalArgumentException("--host " + host + ": only loopback addresses (127.0.0.0/8, ::1)");
             }
             if (port < 0) {
-                port = transport.equals("tls") ? 8883 : 1883;
+                port = switch (transport) {
+                    case "tls" -> 8883;
+                    case "quic" -> 14567;
+                    default -> 1883;
+                };
             }
             if (subscribers < 0) {
                 subscribers = scenario == Scenario.FANIN ? 4 : 10;
