@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ternmq.core.session.SessionOwner;
 import java.io.ByteArrayOutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,8 @@ class SessionLoopIT extends SharedBrokerIT {
             }
         }
         assertTrue(owner.eventLoop() != null, "sessions live on the I/O event loops");
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one I/O event loop: nothing ever moves");
+        long movedBefore = broker.server.broker().metrics().connectionsMoved.sum();
         for (String clientId : List.of(first, second)) {
             try (RawMqtt raw = new RawMqtt(broker.port)) {
                 raw.socket.getOutputStream().write(connectSubscribePublishPing(clientId));
@@ -48,6 +53,51 @@ class SessionLoopIT extends SharedBrokerIT {
                 assertNull(raw.read(300), clientId + ": nothing more");
             }
         }
+        assertTrue(broker.server.broker().metrics().connectionsMoved.sum() > movedBefore,
+                "at least one of the two connections moved to its session's loop");
+    }
+
+    @Test
+    void aClientThatClosesRightAfterConnectGivesItsConnectionSlotBack() throws Exception {
+        // CONNECT and at once FIN, in one segment: the close lands while the connection moves to its session's
+        // loop, when the pipeline is torn down before channelInactive could reach the connection limiter. Each
+        // slot must still come back, or the broker would refuse everyone once max-connections such clients came.
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_CONNECTIONS", "4"))) {
+            for (int i = 0; i < 24; i++) {
+                try (Socket socket = new Socket("127.0.0.1", own.port)) {
+                    socket.getOutputStream().write(connect("gone-" + i));
+                    socket.shutdownOutput();
+                    socket.setSoTimeout(10_000);
+                    // The broker has accepted this one and closed it once its end of the stream arrives.
+                    try {
+                        while (socket.getInputStream().read() != -1) {
+                            // a CONNACK, when the CONNECT was acted on before the close
+                        }
+                    } catch (java.net.SocketException reset) {
+                        // closed at once: refused over the limit (what a leaked slot leads to)
+                    }
+                }
+            }
+            for (int i = 0; i < 100 && own.server.broker().pipelineInstaller().openConnections() > 0; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, own.server.broker().pipelineInstaller().openConnections(), "every slot given back");
+            List<RawMqtt> after = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    RawMqtt raw = new RawMqtt(own.port);
+                    after.add(raw);
+                    raw.socket.getOutputStream().write(connect("after-" + i));
+                    RawMqtt.Packet connAck = next(raw);
+                    assertEquals(2, connAck.type(), "CONNACK");
+                    assertEquals(0, connAck.body()[1], "accepted: all 4 slots of the limit are free");
+                }
+            } finally {
+                for (RawMqtt raw : after) {
+                    raw.close();
+                }
+            }
+        }
     }
 
     private static RawMqtt.Packet next(RawMqtt raw) throws Exception {
@@ -56,12 +106,19 @@ class SessionLoopIT extends SharedBrokerIT {
         return p;
     }
 
-    /** MQTT 3.1.1 CONNECT, SUBSCRIBE to "loop/{id}" at QoS 1, PUBLISH QoS 1 there, PINGREQ: one write. */
-    private static byte[] connectSubscribePublishPing(String clientId) {
+    /** An MQTT 3.1.1 CONNECT with clean session 1 and keepalive 60. */
+    private static byte[] connect(String clientId) {
         byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
-        byte[] topic = ("loop/" + clientId).getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         packet(out, 0x10, new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, (byte) id.length}, id, new byte[0]);
+        return out.toByteArray();
+    }
+
+    /** MQTT 3.1.1 CONNECT, SUBSCRIBE to "loop/{id}" at QoS 1, PUBLISH QoS 1 there, PINGREQ: one write. */
+    private static byte[] connectSubscribePublishPing(String clientId) {
+        byte[] topic = ("loop/" + clientId).getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(connect(clientId));
         packet(out, 0x82, new byte[] {0, 1, 0, (byte) topic.length}, topic, new byte[] {1});
         packet(out, 0x32, new byte[] {0, (byte) topic.length}, topic, new byte[] {0, 7, 'x'});
         out.write(0xC0);

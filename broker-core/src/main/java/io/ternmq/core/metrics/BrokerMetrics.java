@@ -13,6 +13,8 @@ public final class BrokerMetrics {
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsOverLimit = new LongAdder();
+    /** TCP connections moved at CONNECT to the event loop that owns their session. */
+    public final LongAdder connectionsMoved = new LongAdder();
     public final LongAdder protocolViolations = new LongAdder();
     public final LongAdder publishesReceived = new LongAdder();
     public final LongAdder messagesDelivered = new LongAdder();
@@ -39,6 +41,7 @@ public final class BrokerMetrics {
         m.put("connections.accepted", connectionsAccepted.sum());
         m.put("connections.refused", connectionsRefused.sum());
         m.put("connections.over-limit", connectionsOverLimit.sum());
+        m.put("connections.moved", connectionsMoved.sum());
         m.put("protocol.violations", protocolViolations.sum());
         m.put("publishes.received", publishesReceived.sum());
         m.put("messages.delivered", messagesDelivered.sum());

@@ -84,7 +84,11 @@ final class ClientConnection implements Connection {
         if (owner.inOwner()) {
             // The channel lives on its session's loop (every TCP connection after CONNECT): nothing to queue.
             if (session != null && session.connection() == this) {
-                work.accept(session);
+                try {
+                    work.accept(session);
+                } catch (RuntimeException e) {
+                    SessionOwner.failed(e); // as a queued task's failure: logged, the connection stays
+                }
             }
             return true;
         }

@@ -80,6 +80,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
+        releaseHeld(); // the pipeline was torn down (the channel closed) while it moved
     }
 
     private void scheduleConnectTimeout(ChannelHandlerContext ctx) {
@@ -157,9 +158,10 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         EventLoop target = broker.registry().ownerOf(sessionClientId(connect)).eventLoop();
         if (target == null || target == channel.eventLoop() || !(channel instanceof SocketChannel)
-                || target.parent() != channel.eventLoop().parent()) {
+                || target.parent() != channel.eventLoop().parent() || !channel.isActive()) {
             return false;
         }
+        broker.metrics().connectionsMoved.increment();
         held = new ArrayList<>(2);
         held.add(ReferenceCountUtil.retain(connect));
         channel.config().setAutoRead(false);
@@ -191,9 +193,15 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private void dropHeld(Channel channel, Throwable cause) {
         LOG.debug("closing connection from {}: could not move it to its session's event loop",
                 PeerAddress.of(channel), cause);
-        held.forEach(ReferenceCountUtil::release);
-        held = null;
+        releaseHeld();
         channel.close();
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
+        }
     }
 
     /** Why a CONNECT is refused: the 3.x return code, the 5.0 reason code, and words for the log and the client. */
@@ -301,6 +309,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 : cleanStart ? 0 : maxExpiry;
         long expiry = Math.min(requestedExpiry, maxExpiry);
         long cappedExpiry = level == 5 && expiry != requestedExpiry ? expiry : -1;
+        if (registry.ownerOf(clientId).stopping()) {
+            // The broker is shutting down: a session bound now would miss the drain and its 0x8B.
+            refuse(ctx, clientId, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                    ReasonCode.SERVER_UNAVAILABLE, "server shutting down"));
+            return;
+        }
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, level, clientId,
                 registry.ownerOf(clientId), broker.router(), settings, broker.policy().limits().topicAliasMaximum());
         int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();

@@ -3,7 +3,6 @@ package io.ternmq.core.protocol;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import io.ternmq.core.metrics.BrokerMetrics;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -19,7 +18,6 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     public static final String NAME = "connection-limit";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("ternmq.counted");
 
     private final int max;
     private final BrokerMetrics metrics;
@@ -51,15 +49,10 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        // Given back when the channel closes, however it closes: not in channelInactive, which never reaches this
+        // handler when the pipeline was torn down first (a client that closes while its connection moves to its
+        // session's event loop after CONNECT).
+        ctx.channel().closeFuture().addListener(closed -> open.decrementAndGet());
         super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
-            open.decrementAndGet();
-        }
-        super.channelInactive(ctx);
     }
 }

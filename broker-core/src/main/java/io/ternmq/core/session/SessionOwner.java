@@ -3,6 +3,8 @@ package io.ternmq.core.session;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One thread that owns a share of the sessions: every read and write of a session's state runs here, so
@@ -16,6 +18,8 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * count, or close a connection).
  */
 public final class SessionOwner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionOwner.class);
 
     private final EventExecutor executor;
     private final int capacity;
@@ -60,7 +64,7 @@ public final class SessionOwner {
      */
     public void executeAlways(Runnable task) {
         if (inOwner()) {
-            task.run();
+            runGuarded(task);
         } else {
             executor.execute(task);
         }
@@ -69,10 +73,28 @@ public final class SessionOwner {
     /** Runs the task now when already on this owner, else enqueues it. */
     public boolean runOrExecute(Runnable task) {
         if (inOwner()) {
-            task.run();
+            runGuarded(task);
             return true;
         }
         return tryExecute(task);
+    }
+
+    /**
+     * Runs session work here and now. A bug in one session's code must not reach the caller: it may be another
+     * connection's pipeline (a publisher whose message a same-loop subscriber failed to take), which would close
+     * that connection. Logged and survived, as a queued task's failure is by the event loop.
+     */
+    public static void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** Logs session work that failed where it ran (see {@link #runGuarded}). */
+    public static void failed(RuntimeException e) {
+        LOG.error("session task failed on {}", Thread.currentThread().getName(), e);
     }
 
     /** Pending tasks, for tests and metrics. */
@@ -83,5 +105,10 @@ public final class SessionOwner {
     /** Refuses new ordinary work; what is queued still runs, and lifecycle work is still accepted. */
     void requestStop() {
         stopping = true;
+    }
+
+    /** True once the broker's shutdown began: new sessions are refused. */
+    public boolean stopping() {
+        return stopping;
     }
 }

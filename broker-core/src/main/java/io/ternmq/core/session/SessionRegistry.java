@@ -144,8 +144,8 @@ public final class SessionRegistry implements AutoCloseable {
     /** Starts the expiry clock of a session whose connection just went away (MQTT-3.1.2-23). */
     void scheduleExpiry(Session session) {
         long seconds = session.expiryIntervalSeconds();
-        if (seconds >= Session.NEVER_EXPIRES) {
-            return;
+        if (seconds >= Session.NEVER_EXPIRES || expiryTimer.isShutdown()) {
+            return; // never, or the broker has stopped (connections closing after its drain)
         }
         long generation = session.detachGeneration();
         session.expiryTimer(expiryTimer.schedule(() -> session.owner().executeAlways(() -> {

@@ -37,6 +37,16 @@ class ConnectTest {
     }
 
     @Test
+    void aConnectAfterShutdownBeganIsRefusedServerUnavailable() throws Exception {
+        broker.shutdown(1, java.util.concurrent.TimeUnit.SECONDS);
+        WireClient client = connectWith(broker, "10 0E 00 04 4D 51 54 54 04 02 00 3C 00 02 63 31");
+
+        assertEquals("20 02 00 03", client.read(), "CONNACK 3: server unavailable");
+        assertFalse(client.isOpen());
+        assertNull(broker.registry().get("c1"), "no session bound after the drain");
+    }
+
+    @Test
     void mqtt31WithProtocolNameMQIsdpIsAccepted() {
         WireClient client = connectWith(broker, "10 10 00 06 4D 51 49 73 64 70 03 02 00 3C 00 02 63 31");
 
