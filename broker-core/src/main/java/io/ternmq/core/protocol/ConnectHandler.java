@@ -18,7 +18,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ternmq.core.connection.PeerAddress;
@@ -320,13 +319,11 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();
         int keepalive = broker.policy().clampKeepalive(requestedKeepalive);
         // MQTT-3.1.2-24: close after one and a half keepalive periods without a packet from the client.
-        ctx.pipeline().replace(this, MqttPipelineInstaller.KEEPALIVE,
-                new IdleStateHandler(keepalive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        long keepaliveMillis = keepalive * 1500L;
         SessionPacketHandler handler = level == 5
-                ? new Mqtt5Handler(broker, connection, expiry)
-                : new Mqtt3Handler(broker, connection);
-        ctx.pipeline().addAfter(MqttPipelineInstaller.KEEPALIVE, level == 5 ? Mqtt5Handler.NAME : Mqtt3Handler.NAME,
-                handler);
+                ? new Mqtt5Handler(broker, connection, expiry, keepaliveMillis)
+                : new Mqtt3Handler(broker, connection, keepaliveMillis);
+        ctx.pipeline().replace(this, level == 5 ? Mqtt5Handler.NAME : Mqtt3Handler.NAME, handler);
         List<UserProperty> userProperties = level == 5 ? Mqtt5Properties.userProperties(props) : List.of();
         String assignedId = assigned && level == 5 ? clientId : null;
         boolean sendServerKeepalive = level == 5 && keepalive != requestedKeepalive;

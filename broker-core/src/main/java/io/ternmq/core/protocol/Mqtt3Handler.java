@@ -36,8 +36,8 @@ final class Mqtt3Handler extends SessionPacketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Mqtt3Handler.class);
     private static final int SUBACK_FAILURE = 0x80;
 
-    Mqtt3Handler(Broker broker, ClientConnection connection) {
-        super(broker, connection);
+    Mqtt3Handler(Broker broker, ClientConnection connection, long keepaliveMillis) {
+        super(broker, connection, keepaliveMillis);
     }
 
     @Override

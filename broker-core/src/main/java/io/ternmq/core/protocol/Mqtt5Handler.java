@@ -52,8 +52,8 @@ final class Mqtt5Handler extends SessionPacketHandler {
     private final AtomicInteger unacknowledged = new AtomicInteger();
     private final long connectExpiry;
 
-    Mqtt5Handler(Broker broker, ClientConnection connection, long connectExpiry) {
-        super(broker, connection);
+    Mqtt5Handler(Broker broker, ClientConnection connection, long connectExpiry, long keepaliveMillis) {
+        super(broker, connection, keepaliveMillis);
         this.policy = broker.policy();
         this.topicAliases = new String[policy.limits().topicAliasMaximum() + 1];
         this.connectExpiry = connectExpiry;

@@ -11,11 +11,11 @@ import io.ternmq.config.LimitsConfig;
 /**
  * Builds the MQTT part of every connection's pipeline, whatever the transport (HiveMQ's
  * AbstractChannelInitializer). A transport adds only what sits in front (TLS, a QUIC stream) and then calls
- * {@link #install}. After CONNECT the connect handler replaces itself with the keepalive watchdog and the
- * protocol handler:
+ * {@link #install}. After CONNECT the connect handler replaces itself with the protocol handler of the client's
+ * version, which also watches the keepalive:
  * <pre>
  *   [front] connection-limit, flush-consolidation, mqtt-decoder, mqtt-encoder, connect
- *   after CONNECT: ... mqtt-encoder, keepalive, mqtt3 (MQTT 3.1 and 3.1.1) or mqtt5 (MQTT 5.0)
+ *   after CONNECT: ... mqtt-encoder, mqtt3 (MQTT 3.1 and 3.1.1) or mqtt5 (MQTT 5.0)
  * </pre>
  */
 public final class MqttPipelineInstaller {
@@ -24,7 +24,6 @@ public final class MqttPipelineInstaller {
     public static final String DECODER = "mqtt-decoder";
     public static final String ENCODER = "mqtt-encoder";
     public static final String CONNECT = ConnectHandler.NAME;
-    public static final String KEEPALIVE = "keepalive";
     public static final String MQTT3 = Mqtt3Handler.NAME;
     public static final String MQTT5 = Mqtt5Handler.NAME;
 

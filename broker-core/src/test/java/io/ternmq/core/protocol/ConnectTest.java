@@ -89,8 +89,8 @@ class ConnectTest {
                 + " 2A 01", // Shared Subscription Available 1
                 client.read());
         assertTrue(client.isOpen());
-        assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder",
-                "keepalive", "mqtt5"), client.handlerNames());
+        assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt5"),
+                client.handlerNames());
     }
 
     @Test

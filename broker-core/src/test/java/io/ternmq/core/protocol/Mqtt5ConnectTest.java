@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.handler.timeout.IdleStateHandler;
 import io.ternmq.config.WillPolicy;
 import io.ternmq.core.Broker;
 import io.ternmq.core.protocol.Mqtt5Wire.ConnAck;
@@ -62,8 +61,8 @@ class Mqtt5ConnectTest {
     }
 
     private static long readerIdleMillis(WireClient client) {
-        return ((IdleStateHandler) client.channel().pipeline().get(MqttPipelineInstaller.KEEPALIVE))
-                .getReaderIdleTimeInMillis();
+        return ((SessionPacketHandler) client.channel().pipeline().get(MqttPipelineInstaller.MQTT5))
+                .keepaliveMillis();
     }
 
     // ---- accepted ----

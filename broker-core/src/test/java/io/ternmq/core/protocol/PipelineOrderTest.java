@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.ternmq.core.Broker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,14 +33,14 @@ class PipelineOrderTest {
     }
 
     @Test
-    void connectReplacesTheConnectHandlerWithKeepaliveAndMqtt3() {
+    void connectReplacesTheConnectHandlerWithMqtt3WhichWatchesTheKeepalive() {
         WireClient client = WireClient.connect(broker, "c1", true);
 
         assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder",
-                "keepalive", "mqtt3"), client.handlerNames());
+                "mqtt3"), client.handlerNames());
         var p = client.channel().pipeline();
-        assertInstanceOf(IdleStateHandler.class, p.get(MqttPipelineInstaller.KEEPALIVE));
-        assertInstanceOf(Mqtt3Handler.class, p.get(MqttPipelineInstaller.MQTT3));
+        Mqtt3Handler handler = assertInstanceOf(Mqtt3Handler.class, p.get(MqttPipelineInstaller.MQTT3));
+        assertEquals(90_000, handler.keepaliveMillis(), "1.5 times the keepalive of 60 s WireClient.connect asks");
         client.drop();
     }
 

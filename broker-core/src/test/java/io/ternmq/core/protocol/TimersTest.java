@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.handler.timeout.IdleStateHandler;
 import io.ternmq.core.Broker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,9 +18,8 @@ class TimersTest {
     private final Broker broker = TestBroker.start();
 
     private static long readerIdleMillis(WireClient client) {
-        IdleStateHandler keepalive = (IdleStateHandler) client.channel().pipeline()
-                .get(MqttPipelineInstaller.KEEPALIVE);
-        return keepalive.getReaderIdleTimeInMillis();
+        return ((SessionPacketHandler) client.channel().pipeline().get(MqttPipelineInstaller.MQTT3))
+                .keepaliveMillis();
     }
 
     @Test
