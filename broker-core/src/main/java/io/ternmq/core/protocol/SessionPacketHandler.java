@@ -56,7 +56,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         if (keepaliveNanos > 0) {
             clock = ctx.executor().ticker();
             lastReadNanos = clock.nanoTime();
-            keepaliveCheck = ctx.executor().schedule(() -> checkKeepalive(ctx), keepaliveNanos, TimeUnit.NANOSECONDS);
+            checkKeepaliveIn(ctx, keepaliveNanos);
         }
     }
 
@@ -82,9 +82,12 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
             broker.disconnector().close(ctx, connection.clientId(), ReasonCode.KEEP_ALIVE_TIMEOUT,
                     "keepalive expired");
         } else {
-            keepaliveCheck = ctx.executor().schedule(() -> checkKeepalive(ctx), keepaliveNanos - idle,
-                    TimeUnit.NANOSECONDS);
+            checkKeepaliveIn(ctx, keepaliveNanos - idle);
         }
+    }
+
+    private void checkKeepaliveIn(ChannelHandlerContext ctx, long nanos) {
+        keepaliveCheck = ctx.executor().schedule(() -> checkKeepalive(ctx), nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
