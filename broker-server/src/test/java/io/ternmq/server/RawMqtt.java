@@ -18,14 +18,20 @@ final class RawMqtt implements AutoCloseable {
 
     /** CONNECT 3.1.1 with clean session 1; returns the 4 CONNACK bytes. */
     byte[] connect(String clientId, int keepalive) throws IOException {
+        socket.getOutputStream().write(connectPacket(clientId, keepalive));
+        socket.getOutputStream().flush();
+        return in().readNBytes(4);
+    }
+
+    /** The bytes of an MQTT 3.1.1 CONNECT with clean session 1, for tests that send more in the same write. */
+    static byte[] connectPacket(String clientId, int keepalive) {
         byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(new byte[] {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, (byte) (keepalive >> 8), (byte) keepalive});
+        body.writeBytes(new byte[] {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, (byte) (keepalive >> 8), (byte) keepalive});
         body.write(id.length >> 8);
         body.write(id.length);
-        body.write(id);
-        send(0x10, body.toByteArray());
-        return in().readNBytes(4);
+        body.writeBytes(id);
+        return packet(0x10, body.toByteArray());
     }
 
     /** CONNECT 5.0 with clean start and no properties; returns the first 4 CONNACK bytes and skips its properties. */
@@ -109,6 +115,12 @@ final class RawMqtt implements AutoCloseable {
     }
 
     void send(int firstByte, byte[] body) throws IOException {
+        socket.getOutputStream().write(packet(firstByte, body));
+        socket.getOutputStream().flush();
+    }
+
+    /** A packet's bytes: the first byte, the remaining length as a variable byte integer, the body. */
+    static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream packet = new ByteArrayOutputStream();
         packet.write(firstByte);
         int len = body.length;
@@ -117,9 +129,8 @@ final class RawMqtt implements AutoCloseable {
             len /= 128;
             packet.write(len > 0 ? digit | 0x80 : digit);
         } while (len > 0);
-        packet.write(body);
-        socket.getOutputStream().write(packet.toByteArray());
-        socket.getOutputStream().flush();
+        packet.writeBytes(body);
+        return packet.toByteArray();
     }
 
     InputStream in() throws IOException {

@@ -65,7 +65,7 @@ class SessionLoopIT extends SharedBrokerIT {
         try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_CONNECTIONS", "4"))) {
             for (int i = 0; i < 24; i++) {
                 try (Socket socket = new Socket("127.0.0.1", own.port)) {
-                    socket.getOutputStream().write(connect("gone-" + i));
+                    socket.getOutputStream().write(RawMqtt.connectPacket("gone-" + i, 60));
                     socket.shutdownOutput();
                     socket.setSoTimeout(10_000);
                     // The broker has accepted this one and closed it once its end of the stream arrives.
@@ -87,10 +87,9 @@ class SessionLoopIT extends SharedBrokerIT {
                 for (int i = 0; i < 4; i++) {
                     RawMqtt raw = new RawMqtt(own.port);
                     after.add(raw);
-                    raw.socket.getOutputStream().write(connect("after-" + i));
-                    RawMqtt.Packet connAck = next(raw);
-                    assertEquals(2, connAck.type(), "CONNACK");
-                    assertEquals(0, connAck.body()[1], "accepted: all 4 slots of the limit are free");
+                    byte[] connAck = raw.connect("after-" + i, 60);
+                    assertEquals(0x20, connAck[0], "CONNACK");
+                    assertEquals(0, connAck[3], "accepted: all 4 slots of the limit are free");
                 }
             } finally {
                 for (RawMqtt raw : after) {
@@ -106,19 +105,11 @@ class SessionLoopIT extends SharedBrokerIT {
         return p;
     }
 
-    /** An MQTT 3.1.1 CONNECT with clean session 1 and keepalive 60. */
-    private static byte[] connect(String clientId) {
-        byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        packet(out, 0x10, new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, (byte) id.length}, id, new byte[0]);
-        return out.toByteArray();
-    }
-
     /** MQTT 3.1.1 CONNECT, SUBSCRIBE to "loop/{id}" at QoS 1, PUBLISH QoS 1 there, PINGREQ: one write. */
     private static byte[] connectSubscribePublishPing(String clientId) {
         byte[] topic = ("loop/" + clientId).getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(connect(clientId));
+        out.writeBytes(RawMqtt.connectPacket(clientId, 60));
         packet(out, 0x82, new byte[] {0, 1, 0, (byte) topic.length}, topic, new byte[] {1});
         packet(out, 0x32, new byte[] {0, (byte) topic.length}, topic, new byte[] {0, 7, 'x'});
         out.write(0xC0);
@@ -127,10 +118,10 @@ class SessionLoopIT extends SharedBrokerIT {
     }
 
     private static void packet(ByteArrayOutputStream out, int firstByte, byte[] head, byte[] middle, byte[] tail) {
-        out.write(firstByte);
-        out.write(head.length + middle.length + tail.length); // all under 128 bytes
-        out.writeBytes(head);
-        out.writeBytes(middle);
-        out.writeBytes(tail);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(head);
+        body.writeBytes(middle);
+        body.writeBytes(tail);
+        out.writeBytes(RawMqtt.packet(firstByte, body.toByteArray()));
     }
 }

@@ -177,10 +177,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (keepaliveCheck != null) {
-            keepaliveCheck.cancel(false);
-        }
-        connection.closed();
+        connection.closed(); // the keepalive check is cancelled in handlerRemoved, when the closed pipeline goes
         super.channelInactive(ctx);
     }
 
