@@ -243,14 +243,21 @@ class Mqtt5RulesIT extends SharedBrokerIT {
     }
 
     /** Holds the session owner of a client id until the latch opens (at most 20 s). */
-    private void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) {
+    /**
+     * Blocks the owner of {@code clientId} until {@code release} opens, and returns only once the owner is held: a
+     * hold task that is merely queued would let the owner's event loop read the socket first.
+     */
+    private void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         assertTrue(broker.server.broker().registry().ownerOf(clientId).tryExecute(() -> {
+            held.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
+        assertTrue(held.await(10, TimeUnit.SECONDS), "the owner did not run the hold task");
     }
 
     @Test
