@@ -50,34 +50,29 @@ class MosquittoEndToEndIT {
     @CsvSource({"mqttv31, mqttv311, 1", "mqttv311, mqttv31, 1", "mqttv311, mqttv311, 0", "mqttv31, mqttv31, 0"})
     void mosquittoClientsExchangeMessages(String pubVersion, String subVersion, int qos) throws Exception {
         String topic = "e2e/" + pubVersion + "/" + subVersion + "/" + qos;
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port),
+        try (MosquittoSub sub = MosquittoSub.subscribed("-h", "127.0.0.1", "-p", Integer.toString(port),
                 "-V", subVersion, "-q", Integer.toString(qos), "-t", "e2e/#", "-v", "-C", "3", "-W", "20",
-                "-i", "sub-" + pubVersion + subVersion + qos)
-                .redirectErrorStream(true).start();
-        // mosquitto_sub has no "subscribed" signal: publish until the first message shows it is listening.
-        Thread.sleep(500);
-        for (int i = 1; i <= 3; i++) {
-            run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", pubVersion,
-                    "-q", Integer.toString(qos), "-t", topic, "-m", "msg" + i);
+                "-i", "sub-" + pubVersion + subVersion + qos)) {
+            for (int i = 1; i <= 3; i++) {
+                run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", pubVersion,
+                        "-q", Integer.toString(qos), "-t", topic, "-m", "msg" + i);
+            }
+            assertTrue(sub.awaitExit(25, TimeUnit.SECONDS), "mosquitto_sub did not get 3 messages: " + sub.output());
+            assertEquals(List.of(topic + " msg1", topic + " msg2", topic + " msg3"), sub.messages(), sub.output());
+            assertEquals(0, sub.exitValue(), sub.output());
         }
-        assertTrue(sub.waitFor(25, TimeUnit.SECONDS), "mosquitto_sub did not get 3 messages");
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(List.of(topic + " msg1", topic + " msg2", topic + " msg3"), out.lines().toList(), out);
-        assertEquals(0, sub.exitValue(), out);
     }
 
     @Test
     void mqtt5UserPropertiesArriveThroughMosquitto() throws Exception {
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port),
-                "-V", "5", "-q", "1", "-t", "e2e5/#", "-C", "1", "-W", "20", "-F", "%t|%P|%p")
-                .redirectErrorStream(true).start();
-        Thread.sleep(500);
-        run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", "5", "-q", "1",
-                "-t", "e2e5/props", "-m", "hello5", "-D", "publish", "user-property", "site", "north",
-                "-D", "publish", "user-property", "unit", "celsius");
-        assertTrue(sub.waitFor(25, TimeUnit.SECONDS), "mosquitto_sub -V 5 got nothing");
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals("e2e5/props|site:north unit:celsius|hello5", out);
+        try (MosquittoSub sub = MosquittoSub.subscribed("-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-V", "5", "-q", "1", "-t", "e2e5/#", "-C", "1", "-W", "20", "-F", "%t|%P|%p")) {
+            run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-V", "5", "-q", "1",
+                    "-t", "e2e5/props", "-m", "hello5", "-D", "publish", "user-property", "site", "north",
+                    "-D", "publish", "user-property", "unit", "celsius");
+            assertTrue(sub.awaitExit(25, TimeUnit.SECONDS), "mosquitto_sub -V 5 got nothing: " + sub.output());
+            assertEquals(List.of("e2e5/props|site:north unit:celsius|hello5"), sub.messages(), sub.output());
+        }
     }
 
     @Test

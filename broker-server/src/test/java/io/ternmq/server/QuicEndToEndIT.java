@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +36,19 @@ class QuicEndToEndIT {
             Path cert = workDir.resolve("data/tls/ternmq-cert.pem");
             InetSocketAddress quic = new InetSocketAddress("127.0.0.1", quicPort);
 
-            Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(tcpPort),
-                    "-V", "mqttv311", "-q", "1", "-t", "quic-e2e/#", "-v", "-C", "2", "-W", "20")
-                    .redirectErrorStream(true).start();
-            Thread.sleep(500); // mosquitto_sub has no "subscribed" signal
-            try (QuicMqttClient.Context context = new QuicMqttClient.Context(cert);
+            try (MosquittoSub sub = MosquittoSub.subscribed("-h", "127.0.0.1", "-p", Integer.toString(tcpPort),
+                    "-V", "mqttv311", "-q", "1", "-t", "quic-e2e/#", "-v", "-C", "2", "-W", "20");
+                 QuicMqttClient.Context context = new QuicMqttClient.Context(cert);
                  QuicMqttClient client = QuicMqttClient.connect(context, quic,
                          QuicMqttClient.connectMessage("e2e-quic", MqttVersion.MQTT_5))) {
                 assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED,
                         client.connack.get().variableHeader().connectReturnCode());
                 client.publish("quic-e2e/a", "over quic 1", 1).get(10, TimeUnit.SECONDS);
                 client.publish("quic-e2e/b", "over quic 0", 0).get(10, TimeUnit.SECONDS);
-                assertTrue(sub.waitFor(25, TimeUnit.SECONDS), "mosquitto_sub did not get 2 messages");
-                String received = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals(List.of("quic-e2e/a over quic 1", "quic-e2e/b over quic 0"), received.lines().toList(),
-                        received);
+                assertTrue(sub.awaitExit(25, TimeUnit.SECONDS), "mosquitto_sub did not get 2 messages: "
+                        + sub.output());
+                assertEquals(List.of("quic-e2e/a over quic 1", "quic-e2e/b over quic 0"), sub.messages(),
+                        sub.output());
 
                 client.subscribe("to-quic/#", 1);
                 Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(tcpPort),
