@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code limits.max-connections} across every listener: a connection over the limit is closed as soon as it
- * is accepted, before it can cost more than a socket.
+ * is accepted, before it can cost more than a socket. A connection within the limit is counted, and the limiter
+ * then leaves its pipeline: the count is given back by a listener on the close future, so nothing of the limiter
+ * stays in the pipeline of a long-lived connection.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -22,6 +25,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final int max;
     private final BrokerMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
+    /** One listener shared by every counted connection: it gives the place back when the channel closes. */
+    private final ChannelFutureListener release = closed -> open.decrementAndGet();
     private final java.util.concurrent.atomic.AtomicLong lastWarning =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 20_000_000_000L);
 
@@ -52,7 +57,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         // Given back when the channel closes, however it closes: not in channelInactive, which never reaches this
         // handler when the pipeline was torn down first (a client that closes while its connection moves to its
         // session's event loop after CONNECT).
-        ctx.channel().closeFuture().addListener(closed -> open.decrementAndGet());
-        super.channelActive(ctx);
+        ctx.channel().closeFuture().addListener(release);
+        ctx.pipeline().remove(this);
+        ctx.fireChannelActive();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -17,14 +18,29 @@ class PipelineOrderTest {
 
     @Test
     void installAddsTheMqttHandlersInOrder() {
-        WireClient client = WireClient.open(broker);
+        // As a listener installs it: before the channel is registered and active.
+        EmbeddedChannel channel = EmbeddedChannel.builder().register(false).build();
+        broker.pipelineInstaller().install(channel, "tcp");
+        // Without the initializer EmbeddedChannel always adds first (empty here) and Netty's tail.
+        List<String> names = channel.pipeline().names().stream()
+                .filter(n -> !n.startsWith("EmbeddedChannel$") && !n.startsWith("DefaultChannelPipeline$")).toList();
 
         assertEquals(List.of(ConnectionLimiter.NAME, MqttPipelineInstaller.FLUSH, MqttPipelineInstaller.DECODER,
-                MqttPipelineInstaller.ENCODER, MqttPipelineInstaller.CONNECT), client.handlerNames());
+                MqttPipelineInstaller.ENCODER, MqttPipelineInstaller.CONNECT), names);
         assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"),
-                client.handlerNames());
+                names);
+        assertInstanceOf(ConnectionLimiter.class, channel.pipeline().get(ConnectionLimiter.NAME));
+        assertEquals(0, broker.pipelineInstaller().openConnections(), "counted when active, not when installed");
+    }
+
+    @Test
+    void anAcceptedConnectionIsCountedAndTheLimiterLeavesItsPipeline() {
+        WireClient client = WireClient.open(broker);
+
+        assertEquals(1, broker.pipelineInstaller().openConnections());
+        assertEquals(List.of("flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"), client.handlerNames());
         var p = client.channel().pipeline();
-        assertInstanceOf(ConnectionLimiter.class, p.get(ConnectionLimiter.NAME));
+        assertFalse(client.handlerNames().contains(ConnectionLimiter.NAME));
         assertInstanceOf(FlushConsolidationHandler.class, p.get(MqttPipelineInstaller.FLUSH));
         assertInstanceOf(MqttDecoder.class, p.get(MqttPipelineInstaller.DECODER));
         assertInstanceOf(MqttEncoder.class, p.get(MqttPipelineInstaller.ENCODER));
@@ -36,8 +52,8 @@ class PipelineOrderTest {
     void connectReplacesTheConnectHandlerWithMqtt3WhichWatchesTheKeepalive() {
         WireClient client = WireClient.connect(broker, "c1", true);
 
-        assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder",
-                "mqtt3"), client.handlerNames());
+        assertEquals(List.of("flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt3"),
+                client.handlerNames());
         var p = client.channel().pipeline();
         Mqtt3Handler handler = assertInstanceOf(Mqtt3Handler.class, p.get(MqttPipelineInstaller.MQTT3));
         assertEquals(90_000, handler.keepaliveMillis(), "1.5 times the keepalive of 60 s WireClient.connect asks");
