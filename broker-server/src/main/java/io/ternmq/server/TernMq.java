@@ -91,7 +91,7 @@ public final class TernMq implements AutoCloseable {
         ReloadableTlsContext tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
                 : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
-        NettyEventLoops loops = new NettyEventLoops(Runtime.getRuntime().availableProcessors());
+        NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
         // Sessions live on the I/O event loops: a TCP connection moves to its session's loop at CONNECT.
         Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()),
                 loops.workers());

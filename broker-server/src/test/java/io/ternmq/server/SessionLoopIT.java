@@ -99,6 +99,32 @@ class SessionLoopIT extends SharedBrokerIT {
         }
     }
 
+    @Test
+    void oneIoThreadRunsEverySessionAndNothingMoves() throws Exception {
+        // listeners.io-threads: 1 puts every connection and every session on one event loop: Paho clients on it
+        // exchange messages as on the default, and no connection ever needs to move at CONNECT.
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LISTENERS_IO_THREADS", "1"));
+             PahoClients.Client sub = PahoClients.connect(own, "one-loop-sub",
+                     org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+             PahoClients.Client pub = PahoClients.connect(own, "one-loop-pub",
+                     org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            SessionOwner owner = own.server.broker().registry().ownerOf("one-loop-sub");
+            for (int i = 0; i < 64; i++) {
+                assertEquals(owner, own.server.broker().registry().ownerOf("client-" + i), "one owner for all");
+            }
+            sub.paho.subscribe("one-loop/#", 1);
+            for (int i = 0; i < 20; i++) {
+                pub.publish("one-loop/t", "m" + i, 1);
+            }
+            for (int i = 0; i < 20; i++) {
+                PahoClients.Received r = sub.next();
+                assertNotNull(r, "message " + i + " missing");
+                assertEquals("m" + i, r.text());
+            }
+            assertEquals(0, own.server.broker().metrics().connectionsMoved.sum(), "nothing moves with one loop");
+        }
+    }
+
     private static RawMqtt.Packet next(RawMqtt raw) throws Exception {
         RawMqtt.Packet p = raw.read(10_000);
         assertNotNull(p, "a packet expected");

@@ -27,6 +27,8 @@ final class ConfigKey<T> {
             new ConfigKey<>("listeners.quic-port", "14567", "--quic-port", ValueType.port());
     static final ConfigKey<Integer> HTTP_PORT =
             new ConfigKey<>("listeners.http-port", "0", "--http-port", ValueType.port());
+    static final ConfigKey<Integer> IO_THREADS =
+            new ConfigKey<>("listeners.io-threads", "0", null, ValueType.integer(0, 256));
     static final ConfigKey<Path> DATA_DIR =
             new ConfigKey<>("data-dir", "./data", "--data-dir", ValueType.path());
     static final ConfigKey<Boolean> ALLOW_ANONYMOUS =
@@ -127,7 +129,7 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> LOG_TRACE_RING_SIZE =
             new ConfigKey<>("log.trace-ring-size", "1000", null, ValueType.integer(0, 1_000_000));
 
-    static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, DATA_DIR,
+    static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, IO_THREADS, DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
             MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
             MAX_SUBSCRIPTIONS, MAX_SESSION_EXPIRY, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,

@@ -72,7 +72,8 @@ public final class ConfigLoader {
 
     private static BrokerConfig build(Layers l) {
         ListenersConfig listeners = new ListenersConfig(l.get(ConfigKey.BIND), l.get(ConfigKey.TCP_PORT),
-                l.get(ConfigKey.TLS_PORT), l.get(ConfigKey.QUIC_PORT), l.get(ConfigKey.HTTP_PORT));
+                l.get(ConfigKey.TLS_PORT), l.get(ConfigKey.QUIC_PORT), l.get(ConfigKey.HTTP_PORT),
+                l.get(ConfigKey.IO_THREADS));
         LimitsConfig limits = new LimitsConfig(l.get(ConfigKey.MAX_CONNECTIONS), l.get(ConfigKey.MAX_PACKET_SIZE),
                 l.get(ConfigKey.MAX_PAYLOAD), l.get(ConfigKey.MAX_TOPIC_LENGTH), l.get(ConfigKey.MAX_CLIENT_ID_LENGTH),
                 l.get(ConfigKey.MAX_QUEUED_MESSAGES), l.get(ConfigKey.MAX_INFLIGHT), l.get(ConfigKey.CONNECT_TIMEOUT),

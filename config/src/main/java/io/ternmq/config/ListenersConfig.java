@@ -10,10 +10,24 @@ import java.util.Objects;
  * @param tlsPort  MQTT over TLS
  * @param quicPort MQTT over QUIC (UDP)
  * @param httpPort HTTP admin API
+ * @param ioThreads the network I/O event loops, which also run the sessions; 0: one per core
  */
-public record ListenersConfig(String bind, int tcpPort, int tlsPort, int quicPort, int httpPort) {
+public record ListenersConfig(String bind, int tcpPort, int tlsPort, int quicPort, int httpPort, int ioThreads) {
 
     public ListenersConfig {
         Objects.requireNonNull(bind, "bind");
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must be 0 (one per core) or more: " + ioThreads);
+        }
+    }
+
+    /** Listeners built by hand (tests), with one I/O thread per core. */
+    public ListenersConfig(String bind, int tcpPort, int tlsPort, int quicPort, int httpPort) {
+        this(bind, tcpPort, tlsPort, quicPort, httpPort, 0);
+    }
+
+    /** How many I/O event loops to run: {@link #ioThreads()}, or the cores the JVM sees when that is 0. */
+    public int ioThreadCount() {
+        return ioThreads == 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
     }
 }

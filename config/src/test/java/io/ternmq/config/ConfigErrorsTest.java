@@ -191,7 +191,7 @@ class ConfigErrorsTest {
         ConfigException e = fromFlags("listeners.tcp-prot", "1884");
         assertEquals("listeners.tcp-prot", e.key());
         assertEquals("unknown configuration key: listeners.tcp-prot in command-line overrides (known keys under "
-                + "listeners: bind, tcp-port, tls-port, quic-port, http-port)", e.getMessage());
+                + "listeners: bind, tcp-port, tls-port, quic-port, http-port, io-threads)", e.getMessage());
         assertTrue(fromFlags("nonsense", "1").getMessage().contains("known keys: listeners.bind, "));
     }
 

@@ -21,7 +21,7 @@ class ConfigKeysTest {
     void keysListsEveryKeyInDocumentationOrder() {
         assertEquals(List.of(
                 "listeners.bind", "listeners.tcp-port", "listeners.tls-port", "listeners.quic-port",
-                "listeners.http-port", "data-dir", "allow-anonymous",
+                "listeners.http-port", "listeners.io-threads", "data-dir", "allow-anonymous",
                 "limits.max-connections", "limits.max-packet-size", "limits.max-payload", "limits.max-topic-length",
                 "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-inflight",
                 "limits.connect-timeout", "limits.receive-maximum", "limits.topic-alias-maximum",

@@ -59,6 +59,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ioThreadsDefaultToOnePerCoreAndAreBounded() throws IOException {
+        BrokerConfig defaults = BrokerConfig.defaults();
+        assertEquals(0, defaults.listeners().ioThreads());
+        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.listeners().ioThreadCount());
+
+        BrokerConfig one = ConfigLoader.load(yaml("""
+                listeners:
+                  io-threads: 1
+                """), Map.of(), Map.of());
+        assertEquals(1, one.listeners().ioThreadCount());
+        assertEquals(3, ConfigLoader.load(null, Map.of("TERNMQ_LISTENERS_IO_THREADS", "3"), Map.of())
+                .listeners().ioThreadCount());
+
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("TERNMQ_LISTENERS_IO_THREADS", "-1"), Map.of()));
+        assertEquals("listeners.io-threads", e.key());
+        e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("TERNMQ_LISTENERS_IO_THREADS", "257"), Map.of()));
+        assertEquals("listeners.io-threads", e.key());
+        assertTrue(e.getMessage().contains("TERNMQ_LISTENERS_IO_THREADS"), e.getMessage());
+    }
+
+    @Test
     void noFileNoEnvironmentNoFlagsIsTheDefaults() {
         assertEquals(BrokerConfig.defaults(), ConfigLoader.load(null, Map.of(), Map.of()));
     }
