@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.server.RawMqtt.Packet;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,45 @@ class SharedSubscriptionIT extends SharedBrokerIT {
             }
             assertEquals(Set.of("one", "two"), got);
             assertNull(steady.nextOrNull(300));
+        }
+    }
+
+    @Test
+    void aMemberThatFallsBehindIsPassedOverInsteadOfLosingMessages() throws Exception {
+        // A window of 4 and a queue of 10: the stalled member (a raw socket that never acknowledges) holds 4 in
+        // flight, and once 5 wait in its queue (half the bound) the group's messages go to the healthy member.
+        // Plain round robin would hand the stalled member every other message and its queue would drop them.
+        int count = 200;
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES", "10",
+                "TERNMQ_LIMITS_MAX_INFLIGHT", "4"));
+             RawMqtt stalled = new RawMqtt(own.port);
+             PahoClients.Client healthy = PahoClients.connect(own, "share-healthy", MqttConnectOptions.MQTT_VERSION_3_1_1,
+                     true);
+             PahoClients.Client pub = PahoClients.connect(own, "share-pub3", MqttConnectOptions.MQTT_VERSION_3_1_1,
+                     true)) {
+            stalled.connect("share-stalled", 600);
+            stalled.subscribe(1, "$share/g3/slow/#");
+            assertEquals(9, stalled.read(10_000).type(), "SUBACK");
+            healthy.paho.subscribe("$share/g3/slow/#", 1);
+            for (int i = 0; i < count; i++) {
+                pub.publish("slow/t", "m" + i, 1);
+            }
+            Set<String> seen = new HashSet<>();
+            PahoClients.Received r;
+            while ((r = healthy.nextOrNull(1_000)) != null) {
+                assertTrue(seen.add(r.text()), "a message arrived twice: " + r.text());
+            }
+            io.ternmq.core.session.Session slow = own.server.broker().registry().get("share-stalled");
+            java.util.concurrent.CompletableFuture<int[]> held = new java.util.concurrent.CompletableFuture<>();
+            assertTrue(slow.owner().tryExecute(() -> held.complete(new int[] {slow.inflight(), slow.queued()})));
+            int[] inFlightAndQueued = held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(4, inFlightAndQueued[0], "the stalled member's window is full");
+            assertTrue(inFlightAndQueued[1] >= 5 && inFlightAndQueued[1] < 10,
+                    "its queue stopped growing once it was behind: " + inFlightAndQueued[1]);
+            assertEquals(0L, own.server.broker().metrics().droppedQueueFull.sum(), "nothing dropped");
+            assertEquals(count, seen.size() + inFlightAndQueued[0] + inFlightAndQueued[1],
+                    "every message is with the healthy member or held for the stalled one");
+            assertTrue(own.server.broker().metrics().sharedPassedOver.sum() > 0);
         }
     }
 

@@ -32,6 +32,8 @@ public final class BrokerMetrics {
     public final LongAdder droppedTooLargeForClient = new LongAdder();
     /** Shared-subscription message left by a departed member with no other member to take it. */
     public final LongAdder droppedNoShareMember = new LongAdder();
+    /** Shared-subscription message given to another member because the one in turn was behind. */
+    public final LongAdder sharedPassedOver = new LongAdder();
     /** Sessions that ended because their Session Expiry Interval passed while offline. */
     public final LongAdder sessionsExpired = new LongAdder();
 
@@ -52,6 +54,7 @@ public final class BrokerMetrics {
         m.put("dropped.expired", droppedExpired.sum());
         m.put("dropped.too-large-for-client", droppedTooLargeForClient.sum());
         m.put("dropped.no-share-member", droppedNoShareMember.sum());
+        m.put("shared.passed-over", sharedPassedOver.sum());
         m.put("sessions.expired", sessionsExpired.sum());
         return m;
     }

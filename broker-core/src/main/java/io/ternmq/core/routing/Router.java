@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message to another owner never blocks: if that owner's queue is full the message is dropped and counted.
  *
  * <p>A shared subscription group ({@code $share/{group}/{filter}}) gets each message once: the next online
- * member in round-robin order, or, with none online, the next member whose session keeps messages offline.
+ * member in round-robin order that is keeping up (fewer than half of {@code limits.max-queued-messages}
+ * waiting in its queue), so a member that falls behind is passed over instead of overflowing its queue; if every
+ * online member is behind, the next one in turn; with none online, the next member whose session keeps messages
+ * offline.
  */
 public final class Router {
 
@@ -32,12 +35,15 @@ public final class Router {
     /** Round-robin positions by share key, at most this many (a bound on what clients can make it hold). */
     static final int MAX_GROUP_CURSORS = 65_536;
     private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
+    /** A shared-group member with this many messages queued or more is behind: the next member gets the message. */
+    private final int behindAt;
 
     public Router(TopicTrie<Subscriber> trie, SessionRegistry registry, PlatformPolicy policy, BrokerMetrics metrics) {
         this.trie = trie;
         this.registry = registry;
         this.policy = policy;
         this.metrics = metrics;
+        this.behindAt = Math.max(1, policy.limits().maxQueuedMessages() / 2);
     }
 
     /** Routes the message; returns how many sessions it was handed to. */
@@ -117,25 +123,40 @@ public final class Router {
         }
         int start = Math.floorMod(groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger())
                 .getAndIncrement(), members.size());
-        Session fallback = null;
-        Subscriber fallbackMember = null;
+        Session behind = null; // the first online member in turn, when every online member is behind
+        Subscriber behindMember = null;
+        Session offline = null; // the first member in turn whose session keeps messages offline
+        Subscriber offlineMember = null;
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get((start + i) % members.size());
             Session session = registry.get(member.clientId());
             if (session == null || member.clientId().equals(excluded)) {
                 continue;
             }
-            Delivery delivery = new Delivery(message, policy.deliveredQos(publisherQos, member.qos()), shareKey);
             if (session.connection() != null) {
-                return hand(session, delivery);
-            }
-            if (fallback == null && session.persistent()) {
-                fallback = session;
-                fallbackMember = member;
+                if (session.backlog() < behindAt) {
+                    if (behind != null) {
+                        metrics.sharedPassedOver.increment();
+                    }
+                    return hand(session, shared(message, publisherQos, member, shareKey));
+                }
+                if (behind == null) {
+                    behind = session;
+                    behindMember = member;
+                }
+            } else if (offline == null && session.persistent()) {
+                offline = session;
+                offlineMember = member;
             }
         }
-        return fallback != null && hand(fallback,
-                new Delivery(message, policy.deliveredQos(publisherQos, fallbackMember.qos()), shareKey));
+        if (behind != null) {
+            return hand(behind, shared(message, publisherQos, behindMember, shareKey));
+        }
+        return offline != null && hand(offline, shared(message, publisherQos, offlineMember, shareKey));
+    }
+
+    private Delivery shared(PublishMessage message, int publisherQos, Subscriber member, String shareKey) {
+        return new Delivery(message, policy.deliveredQos(publisherQos, member.qos()), shareKey);
     }
 
     private boolean hand(Session session, Delivery delivery) {

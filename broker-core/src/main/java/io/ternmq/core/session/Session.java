@@ -3,6 +3,8 @@ package io.ternmq.core.session;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.metrics.BrokerMetrics;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,16 @@ public final class Session {
     /** Session Expiry Interval meaning "never" (MQTT 5 0xFFFFFFFF; MQTT 3.x clean session 0). */
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
+    private static final VarHandle BACKLOG;
+
+    static {
+        try {
+            BACKLOG = MethodHandles.lookup().findVarHandle(Session.class, "backlog", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String clientId;
     private final boolean persistent;
     private final SessionOwner owner;
@@ -40,6 +52,13 @@ public final class Session {
     private long detachGeneration;
     private int lastPacketId;
     private boolean discarded;
+    /**
+     * The queue's length as other threads see it: the owner publishes it after each change (a release store, no
+     * fence on the delivery path), the {@code Router} reads it to pass over a shared-group member that falls
+     * behind. Advisory: it may lag by what is on its way to the owner.
+     */
+    @SuppressWarnings("unused") // through BACKLOG
+    private int backlog;
     /** The pending end of this session while it is offline with a finite expiry; cancelled when it resumes. */
     private java.util.concurrent.ScheduledFuture<?> expiryTimer;
 
@@ -74,6 +93,11 @@ public final class Session {
     /** For tests and the admin API: queued (not yet sent) deliveries. */
     public int queued() {
         return data.queueSize();
+    }
+
+    /** The queue's length as last published by the owner; any thread may read it, it may lag. */
+    public int backlog() {
+        return (int) BACKLOG.getOpaque(this);
     }
 
     /** For tests and the admin API: QoS 1 deliveries sent and not yet acknowledged. */
@@ -160,6 +184,7 @@ public final class Session {
             registry.end(this);
         } else {
             metrics().droppedOffline.add(data.dropQueuedQos0());
+            publishBacklog();
             registry.scheduleExpiry(this);
         }
         return orphans;
@@ -174,6 +199,7 @@ public final class Session {
             }
         }
         orphans.addAll(data.removeQueuedIf(d -> d.shareKey() != null));
+        publishBacklog();
         return orphans;
     }
 
@@ -281,6 +307,11 @@ public final class Session {
         if (data.offer(delivery) != null) {
             metrics().droppedQueueFull.increment();
         }
+        publishBacklog();
+    }
+
+    private void publishBacklog() {
+        BACKLOG.setRelease(this, data.queueSize());
     }
 
     private void drain() {
@@ -296,8 +327,13 @@ public final class Session {
             return; // the queue waits behind the resends, to keep order
         }
         Delivery head;
+        boolean sent = false;
         while ((head = data.peek()) != null && canSend(head)) {
             send(data.poll());
+            sent = true;
+        }
+        if (sent) {
+            publishBacklog();
         }
     }
 
