@@ -1,7 +1,5 @@
 package io.ternmq.server;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +36,10 @@ final class MosquittoSub implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-d"));
         command.addAll(List.of(args));
         MosquittoSub sub = new MosquittoSub(new ProcessBuilder(command).redirectErrorStream(true).start());
-        assertTrue(sub.subscribed.await(20, TimeUnit.SECONDS), "mosquitto_sub never got its SUBACK: " + sub.all);
+        if (!sub.subscribed.await(20, TimeUnit.SECONDS)) {
+            sub.close();
+            throw new AssertionError("mosquitto_sub never got its SUBACK: " + sub.all);
+        }
         return sub;
     }
 

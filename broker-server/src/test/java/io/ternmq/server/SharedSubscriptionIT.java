@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ternmq.server.RawMqtt.Packet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.Test;
 
@@ -80,11 +83,11 @@ class SharedSubscriptionIT extends SharedBrokerIT {
 
     @Test
     void aMemberThatFallsBehindIsPassedOverInsteadOfLosingMessages() throws Exception {
-        // A window of 4 and a queue of 10: the stalled member (a raw socket that never acknowledges) holds 4 in
-        // flight, and once 5 wait in its queue (half the bound) the group's messages go to the healthy member.
-        // Plain round robin would hand the stalled member every other message and its queue would drop them.
+        // A window of 4 and a queue of 40: the stalled member (a raw socket that never acknowledges) holds 4 in
+        // flight, and once 20 wait in its queue (half the bound) the group's messages go to the healthy member.
+        // Plain round robin would hand the stalled member every other message, and its queue would drop them.
         int count = 200;
-        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES", "10",
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES", "40",
                 "TERNMQ_LIMITS_MAX_INFLIGHT", "4"));
              RawMqtt stalled = new RawMqtt(own.port);
              PahoClients.Client healthy = PahoClients.connect(own, "share-healthy", MqttConnectOptions.MQTT_VERSION_3_1_1,
@@ -98,23 +101,105 @@ class SharedSubscriptionIT extends SharedBrokerIT {
             for (int i = 0; i < count; i++) {
                 pub.publish("slow/t", "m" + i, 1);
             }
-            Set<String> seen = new HashSet<>();
-            PahoClients.Received r;
-            while ((r = healthy.nextOrNull(1_000)) != null) {
-                assertTrue(seen.add(r.text()), "a message arrived twice: " + r.text());
-            }
-            io.ternmq.core.session.Session slow = own.server.broker().registry().get("share-stalled");
-            java.util.concurrent.CompletableFuture<int[]> held = new java.util.concurrent.CompletableFuture<>();
-            assertTrue(slow.owner().tryExecute(() -> held.complete(new int[] {slow.inflight(), slow.queued()})));
-            int[] inFlightAndQueued = held.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(4, inFlightAndQueued[0], "the stalled member's window is full");
-            assertTrue(inFlightAndQueued[1] >= 5 && inFlightAndQueued[1] < 10,
-                    "its queue stopped growing once it was behind: " + inFlightAndQueued[1]);
+            int received = drainCount(healthy);
+            int[] held = inFlightAndQueued(own, "share-stalled");
+            assertEquals(4, held[0], "the stalled member's window is full");
+            assertTrue(held[1] >= 20 && held[1] < 40, "its queue stopped growing once it was behind: " + held[1]);
             assertEquals(0L, own.server.broker().metrics().droppedQueueFull.sum(), "nothing dropped");
-            assertEquals(count, seen.size() + inFlightAndQueued[0] + inFlightAndQueued[1],
+            assertEquals(count, received + held[0] + held[1],
                     "every message is with the healthy member or held for the stalled one");
             assertTrue(own.server.broker().metrics().sharedPassedOver.sum() > 0);
         }
+    }
+
+    @Test
+    void aBurstCountsWhatIsOnItsWayToAMemberWhoseLoopIsBusy() throws Exception {
+        // The stalled member's event loop is held while a burst of 40 PUBLISHes, sent in one write, is routed on
+        // another loop: its queue cannot show anything yet, so only the count of deliveries on their way to it
+        // tells the router it has had its share. With a queue of 10 it gets exactly 5 (half the bound), the
+        // healthy member on the publisher's loop the other 35; round robin blind to them would give it 20.
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs a second I/O event loop");
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES", "10",
+                "TERNMQ_LIMITS_MAX_INFLIGHT", "100"))) {
+            io.ternmq.core.session.SessionRegistry registry = own.server.broker().registry();
+            String stalledId = "burst-stalled";
+            String pubId = otherLoop(registry, stalledId, "burst-pub-");
+            String healthyId = sameLoop(registry, pubId, "burst-healthy-");
+            CountDownLatch release = new CountDownLatch(1);
+            try (RawMqtt stalled = new RawMqtt(own.port);
+                 PahoClients.Client healthy = PahoClients.connect(own, healthyId,
+                         MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+                 RawMqtt pub = new RawMqtt(own.port)) {
+                stalled.connect(stalledId, 600);
+                stalled.subscribe(1, "$share/g4/burst/#");
+                assertEquals(9, stalled.read(10_000).type(), "SUBACK");
+                healthy.paho.subscribe("$share/g4/burst/#", 1);
+                pub.connect(pubId, 600);
+                CountDownLatch held = new CountDownLatch(1);
+                assertTrue(registry.ownerOf(stalledId).tryExecute(() -> {
+                    held.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                assertTrue(held.await(10, TimeUnit.SECONDS), "the stalled member's loop did not run the hold");
+                java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+                for (int id = 1; id <= 40; id++) {
+                    // QoS 1 PUBLISH to "burst/x", packet id `id`, the payload its number
+                    burst.writeBytes(RawMqtt.packet(0x32, Mqtt5FeaturesIT.concat(
+                            new byte[] {0, 7, 'b', 'u', 'r', 's', 't', '/', 'x', 0, (byte) id},
+                            Integer.toString(id).getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+                }
+                pub.socket.getOutputStream().write(burst.toByteArray());
+                pub.socket.getOutputStream().flush();
+                for (int id = 1; id <= 40; id++) {
+                    assertEquals(4, pub.read(10_000).type(), "PUBACK " + id + ": routed while the loop is held");
+                }
+                release.countDown();
+                int received = drainCount(healthy);
+                int[] stalledHolds = inFlightAndQueued(own, stalledId);
+                assertEquals(5, stalledHolds[0] + stalledHolds[1], "the stalled member got exactly half its bound");
+                assertEquals(35, received, "the healthy member got the rest");
+                assertEquals(0L, own.server.broker().metrics().droppedQueueFull.sum(), "nothing dropped");
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    private static String otherLoop(io.ternmq.core.session.SessionRegistry registry, String of, String prefix) {
+        for (int i = 0; ; i++) {
+            if (registry.ownerOf(prefix + i) != registry.ownerOf(of)) {
+                return prefix + i;
+            }
+        }
+    }
+
+    private static String sameLoop(io.ternmq.core.session.SessionRegistry registry, String of, String prefix) {
+        for (int i = 0; ; i++) {
+            if (registry.ownerOf(prefix + i) == registry.ownerOf(of)) {
+                return prefix + i;
+            }
+        }
+    }
+
+    private static int drainCount(PahoClients.Client member) throws InterruptedException {
+        Set<String> seen = new HashSet<>();
+        PahoClients.Received r;
+        while ((r = member.nextOrNull(1_000)) != null) {
+            assertTrue(seen.add(r.text()), "a message arrived twice: " + r.text());
+        }
+        return seen.size();
+    }
+
+    /** What the session of clientId holds: {in flight, queued}, read on its owner. */
+    private static int[] inFlightAndQueued(TestBroker broker, String clientId) throws Exception {
+        io.ternmq.core.session.Session session = broker.server.broker().registry().get(clientId);
+        java.util.concurrent.CompletableFuture<int[]> held = new java.util.concurrent.CompletableFuture<>();
+        assertTrue(session.owner().tryExecute(() -> held.complete(new int[] {session.inflight(), session.queued()})));
+        return held.get(10, TimeUnit.SECONDS);
     }
 
     private static int drain(Paho5 member, Set<String> seen) throws InterruptedException {

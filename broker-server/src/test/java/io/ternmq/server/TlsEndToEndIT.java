@@ -62,20 +62,22 @@ class TlsEndToEndIT {
             int tlsLine = indexOf(jar.output, "MQTT over TLS listening on 127.0.0.1:" + tlsPort);
             assertTrue(tlsLine >= 0 && tlsLine < indexOf(jar.output, "ternmq ready"), jar.output.toString());
 
-            MosquittoSub sub = MosquittoSub.subscribed("-h", "127.0.0.1", "-p", Integer.toString(tlsPort),
+            try (MosquittoSub sub = MosquittoSub.subscribed("-h", "127.0.0.1", "-p", Integer.toString(tlsPort),
                     "--cafile", cafile.toString(), "-V", version, "-q", "1", "-t", "tls-e2e/#", "-v", "-C", "2",
-                    "-W", "20");
-            for (String host : List.of("127.0.0.1", "localhost")) {
-                Process pub = new ProcessBuilder("mosquitto_pub", "-h", host, "-p", Integer.toString(tlsPort),
-                        "--cafile", cafile.toString(), "-V", version, "-q", "1", "-t", "tls-e2e/" + host,
-                        "-m", "over tls").redirectErrorStream(true).start();
-                assertTrue(pub.waitFor(20, TimeUnit.SECONDS), "mosquitto_pub hung");
-                String out = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals(0, pub.exitValue(), "mosquitto_pub --cafile to " + host + ": " + out);
+                    "-W", "20")) {
+                for (String host : List.of("127.0.0.1", "localhost")) {
+                    Process pub = new ProcessBuilder("mosquitto_pub", "-h", host, "-p", Integer.toString(tlsPort),
+                            "--cafile", cafile.toString(), "-V", version, "-q", "1", "-t", "tls-e2e/" + host,
+                            "-m", "over tls").redirectErrorStream(true).start();
+                    assertTrue(pub.waitFor(20, TimeUnit.SECONDS), "mosquitto_pub hung");
+                    String out = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertEquals(0, pub.exitValue(), "mosquitto_pub --cafile to " + host + ": " + out);
+                }
+                assertTrue(sub.awaitExit(25, TimeUnit.SECONDS), "mosquitto_sub did not get 2 messages: "
+                        + sub.output());
+                assertEquals(List.of("tls-e2e/127.0.0.1 over tls", "tls-e2e/localhost over tls"), sub.messages(),
+                        sub.output());
             }
-            assertTrue(sub.awaitExit(25, TimeUnit.SECONDS), "mosquitto_sub did not get 2 messages: " + sub.output());
-            assertEquals(List.of("tls-e2e/127.0.0.1 over tls", "tls-e2e/localhost over tls"), sub.messages(),
-                    sub.output());
             stop(jar);
         }
     }

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A shared subscription group ({@code $share/{group}/{filter}}) gets each message once: the next online
  * member in round-robin order that is keeping up (fewer than half of {@code limits.max-queued-messages}
- * waiting in its queue), so a member that falls behind is passed over instead of overflowing its queue; if every
- * online member is behind, the next one in turn; with none online, the next member whose session keeps messages
- * offline.
+ * waiting for it: queued, or handed over and not yet taken by its owner), so a member that falls behind is passed
+ * over instead of overflowing its queue; if every online member is behind, the one with the least waiting; with
+ * none online, the next member whose session keeps messages offline.
  */
 public final class Router {
 
@@ -121,10 +121,11 @@ public final class Router {
         if (groupCursors.size() > MAX_GROUP_CURSORS) {
             groupCursors.clear(); // share names are client-chosen; restarting the rotation is harmless
         }
-        int start = Math.floorMod(groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger())
-                .getAndIncrement(), members.size());
-        Session behind = null; // the first online member in turn, when every online member is behind
-        Subscriber behindMember = null;
+        AtomicInteger cursor = groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger());
+        int start = Math.floorMod(cursor.getAndIncrement(), members.size());
+        Session least = null; // the online member with the least waiting, when every online member is behind
+        Subscriber leastMember = null;
+        int leastLoad = Integer.MAX_VALUE;
         Session offline = null; // the first member in turn whose session keeps messages offline
         Subscriber offlineMember = null;
         for (int i = 0; i < members.size(); i++) {
@@ -134,25 +135,39 @@ public final class Router {
                 continue;
             }
             if (session.connection() != null) {
-                if (session.backlog() < behindAt) {
-                    if (behind != null) {
+                int load = session.sharedLoad();
+                if (load < behindAt) {
+                    if (i > 0) {
+                        // The member after the one passed over takes the next turn too, not twice its share.
+                        cursor.addAndGet(i);
                         metrics.sharedPassedOver.increment();
                     }
-                    return hand(session, shared(message, publisherQos, member, shareKey));
+                    return handShared(session, shared(message, publisherQos, member, shareKey));
                 }
-                if (behind == null) {
-                    behind = session;
-                    behindMember = member;
+                if (load < leastLoad) {
+                    least = session;
+                    leastMember = member;
+                    leastLoad = load;
                 }
             } else if (offline == null && session.persistent()) {
                 offline = session;
                 offlineMember = member;
             }
         }
-        if (behind != null) {
-            return hand(behind, shared(message, publisherQos, behindMember, shareKey));
+        if (least != null) {
+            return handShared(least, shared(message, publisherQos, leastMember, shareKey));
         }
-        return offline != null && hand(offline, shared(message, publisherQos, offlineMember, shareKey));
+        return offline != null && handShared(offline, shared(message, publisherQos, offlineMember, shareKey));
+    }
+
+    /** Hands a shared delivery over, counting it as on its way to the member until its owner takes it. */
+    private boolean handShared(Session session, Delivery delivery) {
+        session.sharedOnTheWay();
+        if (hand(session, delivery)) {
+            return true;
+        }
+        session.sharedArrived();
+        return false;
     }
 
     private Delivery shared(PublishMessage message, int publisherQos, Subscriber member, String shareKey) {

@@ -25,10 +25,12 @@ public final class Session {
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
     private static final VarHandle BACKLOG;
+    private static final VarHandle SHARED_ON_THE_WAY;
 
     static {
         try {
             BACKLOG = MethodHandles.lookup().findVarHandle(Session.class, "backlog", int.class);
+            SHARED_ON_THE_WAY = MethodHandles.lookup().findVarHandle(Session.class, "sharedOnTheWay", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,6 +61,12 @@ public final class Session {
      */
     @SuppressWarnings("unused") // through BACKLOG
     private int backlog;
+    /**
+     * Shared-subscription deliveries handed to this session's owner by a {@code Router} on another thread and not
+     * yet taken: without them a burst routed before the owner runs would all see the same short queue.
+     */
+    @SuppressWarnings("unused") // through SHARED_ON_THE_WAY
+    private int sharedOnTheWay;
     /** The pending end of this session while it is offline with a finite expiry; cancelled when it resumes. */
     private java.util.concurrent.ScheduledFuture<?> expiryTimer;
 
@@ -98,6 +106,24 @@ public final class Session {
     /** The queue's length as last published by the owner; any thread may read it, it may lag. */
     public int backlog() {
         return (int) BACKLOG.getOpaque(this);
+    }
+
+    /**
+     * What waits for this session as a shared-group member: its queue plus the shared deliveries on their way to
+     * its owner. Any thread may read it.
+     */
+    public int sharedLoad() {
+        return backlog() + (int) SHARED_ON_THE_WAY.getOpaque(this);
+    }
+
+    /** A {@code Router} is about to hand this session a shared delivery. Any thread. */
+    public void sharedOnTheWay() {
+        SHARED_ON_THE_WAY.getAndAdd(this, 1);
+    }
+
+    /** A shared delivery counted by {@link #sharedOnTheWay} reached the owner, or was never handed over. */
+    public void sharedArrived() {
+        SHARED_ON_THE_WAY.getAndAdd(this, -1);
     }
 
     /** For tests and the admin API: QoS 1 deliveries sent and not yet acknowledged. */
@@ -258,6 +284,9 @@ public final class Session {
 
     /** A message routed to this session. */
     public void deliver(Delivery delivery) {
+        if (delivery.shareKey() != null) {
+            sharedArrived(); // Router.handShared counted it on its way here
+        }
         if (discarded) {
             // It ended between the routing decision and this task: a shared message goes to another member.
             if (delivery.shareKey() != null) {
