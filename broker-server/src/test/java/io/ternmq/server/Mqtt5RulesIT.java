@@ -242,24 +242,6 @@ class Mqtt5RulesIT extends SharedBrokerIT {
         return all.toByteArray();
     }
 
-    /** Holds the session owner of a client id until the latch opens (at most 20 s). */
-    /**
-     * Blocks the owner of {@code clientId} until {@code release} opens, and returns only once the owner is held: a
-     * hold task that is merely queued would let the owner's event loop read the socket first.
-     */
-    private void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) throws InterruptedException {
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        assertTrue(broker.server.broker().registry().ownerOf(clientId).tryExecute(() -> {
-            held.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        assertTrue(held.await(10, TimeUnit.SECONDS), "the owner did not run the hold task");
-    }
-
     @Test
     void overQuicMoreUnacknowledgedQos1ThanTheBrokersReceiveMaximumGetsDisconnect0x93() throws Exception {
         // A QUIC stream stays on its connection's event loop and hands its packets to the session owner. Hold the
@@ -271,7 +253,7 @@ class Mqtt5RulesIT extends SharedBrokerIT {
                      QuicMqttClient.connectMessage("rm-over", MqttVersion.MQTT_5))) {
             assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, quic.connack.get().variableHeader().connectReturnCode());
             assertEquals(MqttMessageType.CONNACK, quic.packets.take().fixedHeader().messageType());
-            holdOwner("rm-over", release);
+            broker.holdOwner("rm-over", release);
             long received = broker.server.broker().metrics().publishesReceived.sum();
             quic.writeRaw(thirtyThreePublishes());
             // The broker has read them once 32 are counted (the 33rd is refused before it is counted).
@@ -305,7 +287,7 @@ class Mqtt5RulesIT extends SharedBrokerIT {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         try (RawMqtt raw = new RawMqtt(broker.port)) {
             raw.connect5("rm-tcp");
-            holdOwner("rm-tcp", release);
+            broker.holdOwner("rm-tcp", release);
             long received = broker.server.broker().metrics().publishesReceived.sum();
             raw.socket.getOutputStream().write(thirtyThreePublishes());
             raw.socket.getOutputStream().flush();

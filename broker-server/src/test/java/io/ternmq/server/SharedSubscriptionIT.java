@@ -135,16 +135,7 @@ class SharedSubscriptionIT extends SharedBrokerIT {
                 assertEquals(9, stalled.read(10_000).type(), "SUBACK");
                 healthy.paho.subscribe("$share/g4/burst/#", 1);
                 pub.connect(pubId, 600);
-                CountDownLatch held = new CountDownLatch(1);
-                assertTrue(registry.ownerOf(stalledId).tryExecute(() -> {
-                    held.countDown();
-                    try {
-                        release.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
-                assertTrue(held.await(10, TimeUnit.SECONDS), "the stalled member's loop did not run the hold");
+                own.holdOwner(stalledId, release);
                 java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
                 for (int id = 1; id <= 40; id++) {
                     // QoS 1 PUBLISH to "burst/x", packet id `id`, the payload its number

@@ -111,4 +111,25 @@ final class TestBroker implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Blocks the session owner (event loop) of {@code clientId} until {@code release} opens (at most 20 s), and
+     * returns only once it is held: a hold task that is merely queued would let that loop read its sockets first.
+     */
+    void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        if (!server.broker().registry().ownerOf(clientId).tryExecute(() -> {
+            held.countDown();
+            try {
+                release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            throw new AssertionError("the owner of " + clientId + " refused the hold task");
+        }
+        if (!held.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the owner of " + clientId + " did not run the hold task");
+        }
+    }
 }
