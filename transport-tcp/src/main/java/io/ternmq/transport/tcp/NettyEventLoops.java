@@ -32,9 +32,9 @@ public final class NettyEventLoops implements AutoCloseable {
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ternmq-accept"), factory);
         this.workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("ternmq-io"), factory);
         if (epoll) {
-            LOG.info("network I/O: native epoll, {} I/O threads", ioThreads);
+            LOG.info("network I/O: native epoll, I/O threads: {}", ioThreads);
         } else {
-            LOG.info("network I/O: NIO, {} I/O threads (native epoll unavailable: {})", ioThreads,
+            LOG.info("network I/O: NIO, I/O threads: {} (native epoll unavailable: {})", ioThreads,
                     Epoll.unavailabilityCause() == null ? "not Linux" : Epoll.unavailabilityCause().getMessage());
         }
     }
