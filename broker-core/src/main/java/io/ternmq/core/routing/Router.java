@@ -35,7 +35,10 @@ public final class Router {
     /** Round-robin positions by share key, at most this many (a bound on what clients can make it hold). */
     static final int MAX_GROUP_CURSORS = 65_536;
     private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
-    /** A shared-group member with this many messages queued or more is behind: the next member gets the message. */
+    /**
+     * A shared-group member with this many messages waiting or more (queued, or on their way to its owner) is
+     * behind: the next member gets the message.
+     */
     private final int behindAt;
 
     public Router(TopicTrie<Subscriber> trie, SessionRegistry registry, PlatformPolicy policy, BrokerMetrics metrics) {
@@ -162,7 +165,7 @@ public final class Router {
 
     /** Hands a shared delivery over, counting it as on its way to the member until its owner takes it. */
     private boolean handShared(Session session, Delivery delivery) {
-        session.sharedOnTheWay();
+        session.sharedHandedOver();
         if (hand(session, delivery)) {
             return true;
         }

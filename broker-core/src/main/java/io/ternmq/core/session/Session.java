@@ -57,7 +57,7 @@ public final class Session {
     /**
      * The queue's length as other threads see it: the owner publishes it after each change (a release store, no
      * fence on the delivery path), the {@code Router} reads it to pass over a shared-group member that falls
-     * behind. Advisory: it may lag by what is on its way to the owner.
+     * behind. Advisory: what is still on its way to the owner is counted apart, in {@link #sharedOnTheWay}.
      */
     @SuppressWarnings("unused") // through BACKLOG
     private int backlog;
@@ -104,7 +104,7 @@ public final class Session {
     }
 
     /** The queue's length as last published by the owner; any thread may read it, it may lag. */
-    public int backlog() {
+    private int backlog() {
         return (int) BACKLOG.getOpaque(this);
     }
 
@@ -117,11 +117,11 @@ public final class Session {
     }
 
     /** A {@code Router} is about to hand this session a shared delivery. Any thread. */
-    public void sharedOnTheWay() {
+    public void sharedHandedOver() {
         SHARED_ON_THE_WAY.getAndAdd(this, 1);
     }
 
-    /** A shared delivery counted by {@link #sharedOnTheWay} reached the owner, or was never handed over. */
+    /** A shared delivery counted by {@link #sharedHandedOver} reached the owner, or was never handed over. */
     public void sharedArrived() {
         SHARED_ON_THE_WAY.getAndAdd(this, -1);
     }
