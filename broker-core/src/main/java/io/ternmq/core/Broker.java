@@ -62,10 +62,10 @@ public final class Broker {
         this.authenticator = authenticator;
         this.owners = owners;
         this.registry = new SessionRegistry(owners, store, trie, metrics, config.limits().maxQueuedMessages(),
-                config.limits().maxInflight());
+                config.limits().maxInflight(), config.log().repeatInterval());
         this.router = new Router(trie, registry, policy, metrics);
         registry.onOrphans(router::redeliver);
-        this.disconnector = new Disconnector(metrics);
+        this.disconnector = new Disconnector(metrics, config.log().repeatInterval());
         this.trace = new MessageTrace(config.log().traceRingSize());
         this.installer = new MqttPipelineInstaller(this);
     }

@@ -137,6 +137,44 @@ final class RawMqtt implements AutoCloseable {
         return socket.getInputStream();
     }
 
+    /** What the broker wrote before it closed the socket, and whether it did within the time given. */
+    record Ending(byte[] received, boolean closed, long millis) {
+    }
+
+    /** Reads until the broker closes the socket or {@code timeoutMillis} pass, keeping what arrives. */
+    Ending readUntilClosed(int timeoutMillis) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + timeoutMillis * 1_000_000L;
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] chunk = new byte[512];
+        try {
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return new Ending(received.toByteArray(), false, timeoutMillis);
+                }
+                socket.setSoTimeout((int) left);
+                int n = in().read(chunk);
+                if (n < 0) {
+                    break;
+                }
+                received.write(chunk, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return new Ending(received.toByteArray(), false, timeoutMillis);
+        } catch (java.net.SocketException e) {
+            // reset by the broker: closed
+        } finally {
+            socket.setSoTimeout(20_000);
+        }
+        return new Ending(received.toByteArray(), true, (System.nanoTime() - start) / 1_000_000L);
+    }
+
+    void write(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
     /** True once the broker closed the socket (end of stream), reading and discarding anything before it. */
     boolean closedByBroker() throws IOException {
         try {

@@ -129,6 +129,9 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> LOG_TRACE_RING_SIZE =
             new ConfigKey<>("log.trace-ring-size", "1000", null, ValueType.integer(0, 1_000_000));
 
+    static final ConfigKey<Duration> LOG_REPEAT_INTERVAL = new ConfigKey<>("log.repeat-interval", "10s", null,
+            ValueType.duration(Duration.ZERO, Duration.ofHours(1)));
+
     static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, IO_THREADS, DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
             MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
@@ -139,7 +142,8 @@ final class ConfigKey<T> {
             TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
             TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
             QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
-            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE);
+            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
+            LOG_REPEAT_INTERVAL);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::envName);

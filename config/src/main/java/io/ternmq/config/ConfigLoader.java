@@ -85,7 +85,7 @@ public final class ConfigLoader {
                 l.get(ConfigKey.MAX_RESPONSE_TOPIC_LENGTH), l.get(ConfigKey.MAX_CORRELATION_DATA));
         return new BrokerConfig(listeners, l.get(ConfigKey.DATA_DIR), l.get(ConfigKey.ALLOW_ANONYMOUS), limits,
                 platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL), l.get(ConfigKey.LOG_TRACE),
-                l.get(ConfigKey.LOG_TRACE_RING_SIZE)), tls(l), quic(l));
+                l.get(ConfigKey.LOG_TRACE_RING_SIZE), l.get(ConfigKey.LOG_REPEAT_INTERVAL)), tls(l), quic(l));
     }
 
     private static QuicConfig quic(Layers l) {

@@ -36,7 +36,7 @@ class ConfigKeysTest {
                 "quic.max-connections", "quic.max-streams", "quic.initial-max-data", "quic.initial-max-stream-data",
                 "quic.handshake-timeout", "quic.stateless-retry", "quic.early-data", "quic.session-lifetime",
                 "quic.sockets",
-                "log.level", "log.trace", "log.trace-ring-size"), ConfigLoader.keys());
+                "log.level", "log.trace", "log.trace-ring-size", "log.repeat-interval"), ConfigLoader.keys());
     }
 
     @Test

@@ -36,6 +36,8 @@ public final class BrokerMetrics {
     public final LongAdder sharedPassedOver = new LongAdder();
     /** Sessions that ended because their Session Expiry Interval passed while offline. */
     public final LongAdder sessionsExpired = new LongAdder();
+    /** A CONNECT with the client id of a live connection closed that connection (MQTT-3.1.4-2, 5.0 MQTT-3.1.4-3). */
+    public final LongAdder sessionsTakenOver = new LongAdder();
 
     /** A snapshot for logs and, later, the HTTP API. */
     public Map<String, Long> snapshot() {
@@ -56,6 +58,7 @@ public final class BrokerMetrics {
         m.put("dropped.no-share-member", droppedNoShareMember.sum());
         m.put("shared.passed-over", sharedPassedOver.sum());
         m.put("sessions.expired", sessionsExpired.sum());
+        m.put("sessions.taken-over", sessionsTakenOver.sum());
         return m;
     }
 }

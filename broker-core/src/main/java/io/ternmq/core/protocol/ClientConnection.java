@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.codec.ReasonCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -1,5 +1,7 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.codec.MqttDecodeException;
+import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.Attributes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -7,17 +9,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
-import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ternmq.core.connection.PeerAddress;
@@ -208,22 +207,18 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuseUndecodable(ChannelHandlerContext ctx, MqttMessage message) {
-        Throwable cause = message.decoderResult().cause();
-        boolean v5 = message.variableHeader() instanceof io.netty.handler.codec.mqtt.MqttConnectVariableHeader h
-                && h.version() == 5;
-        if (cause instanceof MqttUnacceptableProtocolVersionException) {
+        MqttDecodeException cause = (MqttDecodeException) message.decoderResult().cause();
+        if (cause.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
             // MQTT-3.1.2-2: an unsupported protocol level gets CONNACK 0x01 (0x84 in 5.0 form), then the close.
             refuse(ctx, null, 4, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
                     ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, cause.getMessage()));
-        } else if (cause instanceof MqttIdentifierRejectedException) {
-            refuse(ctx, null, v5 ? 5 : 4, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                    ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier rejected"));
-        } else if (v5) {
+        } else if (cause.packetType() == MqttMessageType.CONNECT && cause.protocolLevel() == 5) {
+            // 5.0 §4.13: a malformed CONNECT (or a protocol error in it) gets CONNACK with that reason code.
             ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(5);
-            refuse(ctx, null, 5, new Refusal(null, cause instanceof TooLongFrameException
-                    ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET, "malformed CONNECT: " + cause.getMessage()));
+            refuse(ctx, null, 5, new Refusal(null, cause.reasonCode(), cause.getMessage()), cause.cause());
         } else {
-            broker.disconnector().violation(ctx, null, "malformed CONNECT: " + cause.getMessage());
+            Disconnector.markClosing(ctx.channel());
+            broker.disconnector().malformed(ctx, null, cause); // 3.x: closed without a CONNACK
         }
     }
 
@@ -238,14 +233,6 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             return new Refusal(null, ReasonCode.BAD_AUTHENTICATION_METHOD,
                     "enhanced authentication is not supported");
         }
-        Integer receiveMaximum = Mqtt5Properties.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
-        if (receiveMaximum != null && receiveMaximum == 0) {
-            return new Refusal(null, ReasonCode.PROTOCOL_ERROR, "Receive Maximum 0"); // MQTT-3.1.2 Receive Maximum
-        }
-        Integer maximumPacketSize = Mqtt5Properties.integer(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
-        if (maximumPacketSize != null && maximumPacketSize == 0) {
-            return new Refusal(null, ReasonCode.PROTOCOL_ERROR, "Maximum Packet Size 0");
-        }
         String broken = broker.policy().checkUserProperties(Mqtt5Properties.userProperties(props));
         if (broken != null) {
             return new Refusal(null, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
@@ -258,6 +245,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         String clientId = connect.payload().clientIdentifier();
         boolean assigned = false;
         if (clientId == null || clientId.isEmpty()) {
+            if (level == 3) {
+                // MQTT 3.1 (3.1 section 3.1): the Client Identifier is 1 to 23 characters; it has no assigned ids.
+                refuse(ctx, null, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                        ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client id in MQTT 3.1"));
+                return;
+            }
             if (!cleanStart && level < 5) {
                 // MQTT-3.1.3-8: an empty client id needs clean session 1 (5.0 assigns one either way).
                 refuse(ctx, null, level, new Refusal(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
@@ -399,13 +392,20 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, String clientId, int level, Refusal refusal) {
+        boolean v5 = level == 5;
+        refuse(ctx, clientId, level, refusal, "CONNECT refused " + (v5 ? ReasonCode.hex(refusal.mqtt5())
+                : refusal.mqtt3().name()));
+    }
+
+    /** @param cause a short, bounded name for the log's repeat limit and the count */
+    private void refuse(ChannelHandlerContext ctx, String clientId, int level, Refusal refusal, String cause) {
         broker.metrics().connectionsRefused.increment();
         Disconnector.markClosing(ctx.channel());
         Long maxPacket = Attributes.peek(ctx.channel(), Disconnector.CLIENT_MAXIMUM_PACKET_SIZE);
         boolean v5 = level == 5;
-        LOG.info("refusing CONNECT{} from {}: {} ({})", clientId == null ? "" : " of " + LogText.of(clientId),
-                PeerAddress.of(ctx.channel()), LogText.of(refusal.reason()),
-                v5 ? String.format("0x%02X", refusal.mqtt5() & 0xFF) : refusal.mqtt3());
+        broker.disconnector().logRefusal(cause, "refusing CONNECT{} from {}: {} ({})",
+                clientId == null ? "" : " of " + LogText.of(clientId), PeerAddress.of(ctx.channel()),
+                LogText.of(refusal.reason()), v5 ? ReasonCode.hex(refusal.mqtt5()) : refusal.mqtt3());
         MqttConnAckMessage connAck = v5
                 ? MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(refusal.mqtt5()))
                         .properties(Mqtt5Properties.reasonString(refusal.reason(), true,

@@ -10,9 +10,13 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.util.AttributeKey;
+import io.ternmq.core.codec.MqttDecodeException;
+import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.log.LogText;
+import io.ternmq.core.log.RepeatLimitedLog;
 import io.ternmq.core.metrics.BrokerMetrics;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * one log line that names the client and the rule, a counter for violations, an MQTT 5 DISCONNECT with the reason
  * code and a Reason String (MQTT-4.13.2-1; allowed whatever Request Problem Information said, MQTT-3.1.2-29),
  * then the close. Only that connection is affected.
+ *
+ * <p>A client can cause these at will, so their log lines are limited per cause (the packet type and reason
+ * code, never client text): one per {@code log.repeat-interval}, then how many were left out; every one is
+ * counted ({@link #closesByCause()}).
  */
 public final class Disconnector {
 
@@ -34,16 +42,37 @@ public final class Disconnector {
     private static final Logger LOG = LoggerFactory.getLogger(Disconnector.class);
 
     private final BrokerMetrics metrics;
+    private final RepeatLimitedLog log;
 
-    public Disconnector(BrokerMetrics metrics) {
+    public Disconnector(BrokerMetrics metrics, Duration repeatInterval) {
         this.metrics = metrics;
+        this.log = new RepeatLimitedLog(LOG, repeatInterval);
     }
 
     /** The client broke the protocol or a platform rule: MQTT 5 gets the reason code, then the connection closes. */
     public void violation(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason) {
+        violation(ctx, clientId, reasonCode, reason, "violation " + ReasonCode.hex(reasonCode));
+    }
+
+    /** A packet that could not be decoded: MQTT 5 gets its reason code (0x81, 0x82, 0x95), then the close. */
+    public void malformed(ChannelHandlerContext ctx, String clientId, MqttDecodeException e) {
+        violation(ctx, clientId, e.reasonCode(), e.getMessage(), e.cause());
+    }
+
+    private void violation(ChannelHandlerContext ctx, String clientId, byte reasonCode, String reason, String cause) {
         metrics.protocolViolations.increment();
-        LOG.info("closing {} from {}: {}", who(clientId), PeerAddress.of(ctx.channel()), LogText.of(reason));
+        log.info(cause, "closing {} from {}: {}", who(clientId), PeerAddress.of(ctx.channel()), LogText.of(reason));
         disconnect(ctx.channel(), reasonCode, reason);
+    }
+
+    /** Logs a refused CONNECT, limited per cause like the closes. */
+    void logRefusal(String cause, String format, Object... args) {
+        log.info(cause, format, args);
+    }
+
+    /** How many connections were closed or refused for each cause since start. */
+    public java.util.Map<String, Long> closesByCause() {
+        return log.counts();
     }
 
     /** A protocol violation without a more specific reason code (MQTT 5: 0x82 Protocol Error). */

@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.codec.ReasonCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,11 +39,6 @@ final class Mqtt3Handler extends SessionPacketHandler {
 
     Mqtt3Handler(Broker broker, ClientConnection connection, long keepaliveMillis) {
         super(broker, connection, keepaliveMillis);
-    }
-
-    @Override
-    protected void malformed(ChannelHandlerContext ctx, Throwable cause) {
-        violation(ctx, ReasonCode.PROTOCOL_ERROR, "malformed packet: " + cause.getMessage());
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.codec.ReasonCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
@@ -57,13 +57,6 @@ final class Mqtt5Handler extends SessionPacketHandler {
         this.policy = broker.policy();
         this.topicAliases = new String[policy.limits().topicAliasMaximum() + 1];
         this.connectExpiry = connectExpiry;
-    }
-
-    @Override
-    protected void malformed(ChannelHandlerContext ctx, Throwable cause) {
-        // MQTT-4.13.1-1: a malformed packet, or one over the broker's Maximum Packet Size (MQTT-3.2.2-15).
-        violation(ctx, cause instanceof TooLongFrameException ? ReasonCode.PACKET_TOO_LARGE : ReasonCode.MALFORMED_PACKET,
-                "malformed packet: " + cause.getMessage());
     }
 
     @Override

@@ -2,10 +2,10 @@ package io.ternmq.core.protocol;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.ternmq.core.Broker;
+import io.ternmq.core.codec.MqttFrameDecoder;
 import io.ternmq.config.LimitsConfig;
 
 /**
@@ -21,7 +21,7 @@ import io.ternmq.config.LimitsConfig;
 public final class MqttPipelineInstaller {
 
     public static final String FLUSH = "flush-consolidation";
-    public static final String DECODER = "mqtt-decoder";
+    public static final String DECODER = MqttFrameDecoder.NAME;
     public static final String ENCODER = "mqtt-encoder";
     public static final String CONNECT = ConnectHandler.NAME;
     public static final String MQTT3 = Mqtt3Handler.NAME;
@@ -43,8 +43,8 @@ public final class MqttPipelineInstaller {
         // The replies to one read's packets, and deliveries from other connections, go out in one syscall per
         // burst instead of one per packet.
         p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
-        // Larger packets than max-packet-size are a decode failure, which closes the connection.
-        p.addLast(DECODER, new MqttDecoder(limits.maxPacketSize(), limits.maxClientIdLength()));
+        // Each packet is decoded within its own bytes; one over max-packet-size is refused from its fixed header.
+        p.addLast(DECODER, new MqttFrameDecoder(limits.maxPacketSize()));
         p.addLast(ENCODER, MqttEncoder.INSTANCE);
         p.addLast(CONNECT, new ConnectHandler(broker, transport));
     }

@@ -1,5 +1,7 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.codec.MqttDecodeException;
+import io.ternmq.core.codec.ReasonCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -106,7 +108,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
                 return; // the broker already decided to close: nothing more from this client is acted on
             }
             if (message.decoderResult().isFailure()) {
-                malformed(ctx, message.decoderResult().cause());
+                malformed(ctx, (MqttDecodeException) message.decoderResult().cause());
                 return;
             }
             switch (message.fixedHeader().messageType()) {
@@ -131,8 +133,6 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    protected abstract void malformed(ChannelHandlerContext ctx, Throwable cause);
-
     protected abstract void publish(ChannelHandlerContext ctx, MqttPublishMessage publish);
 
     protected abstract void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe);
@@ -150,6 +150,17 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         connection.owner().executeAlways(
                 () -> broker.disconnector().violation(ctx, connection.clientId(), reasonCode, reason));
+    }
+
+    /**
+     * A packet the decoder refused (MQTT-4.13.1-1): MQTT 5 gets DISCONNECT with its reason code (0x81 Malformed
+     * Packet, 0x82 Protocol Error, 0x95 Packet Too Large, MQTT-3.2.2-15) and a Reason String naming the field;
+     * 3.x is closed. Counted and logged under its own cause, behind a CONNACK still owed, as {@link #violation}.
+     */
+    private void malformed(ChannelHandlerContext ctx, MqttDecodeException cause) {
+        Disconnector.markClosing(ctx.channel());
+        ctx.channel().config().setAutoRead(false);
+        connection.owner().executeAlways(() -> broker.disconnector().malformed(ctx, connection.clientId(), cause));
     }
 
     /** Runs work on the session's owner; a connection whose owner cannot take more is closed. */

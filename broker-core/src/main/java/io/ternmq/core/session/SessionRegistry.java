@@ -1,8 +1,11 @@
 package io.ternmq.core.session;
 
 import io.ternmq.core.connection.Connection;
+import io.ternmq.core.log.LogText;
+import io.ternmq.core.log.RepeatLimitedLog;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.topic.TopicTrie;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +35,8 @@ public final class SessionRegistry implements AutoCloseable {
     private final BrokerMetrics metrics;
     private final int maxQueued;
     private final int maxInflight;
+    /** A device that reconnects in a loop with one client id takes itself over each time: one line per interval. */
+    private final RepeatLimitedLog takeovers;
     private final ScheduledThreadPoolExecutor expiryTimer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "ternmq-session-expiry");
         t.setDaemon(true);
@@ -41,13 +46,14 @@ public final class SessionRegistry implements AutoCloseable {
     private volatile BiConsumer<List<Delivery>, String> orphanSink = (orphans, clientId) -> { };
 
     public SessionRegistry(SessionOwners owners, SessionStore store, TopicTrie<Subscriber> trie,
-                           BrokerMetrics metrics, int maxQueued, int maxInflight) {
+                           BrokerMetrics metrics, int maxQueued, int maxInflight, Duration logRepeatInterval) {
         this.owners = owners;
         this.store = store;
         this.trie = trie;
         this.metrics = metrics;
         this.maxQueued = maxQueued;
         this.maxInflight = maxInflight;
+        this.takeovers = new RepeatLimitedLog(LOG, logRepeatInterval);
         // A resumed session cancels its timer; without this every reconnect would leave one behind until it fires.
         expiryTimer.setRemoveOnCancelPolicy(true);
     }
@@ -96,7 +102,10 @@ public final class SessionRegistry implements AutoCloseable {
      */
     public Attached attach(String clientId, boolean cleanStart, long expirySeconds, Connection connection) {
         Session existing = sessions.get(clientId);
-        if (existing != null) {
+        if (existing != null && existing.connection() != null) {
+            metrics.sessionsTakenOver.increment();
+            takeovers.info("takeover", "client {} taken over: a connection from {} replaced the one from {}",
+                    LogText.of(clientId), connection.remoteAddress(), existing.connection().remoteAddress());
             existing.takeOver();
         }
         if (!cleanStart && existing != null && existing.persistent()) {

@@ -216,13 +216,13 @@ class Mqtt5ConnectTest {
     @Test
     void receiveMaximum0IsAProtocolError() {
         assertRefused(Packets5.connect("c1", true, 60, props().twoByte(Packets5.RECEIVE_MAXIMUM, 0)),
-                0x82, "Receive Maximum 0");
+                0x82, "protocol error in CONNECT: Receive Maximum is 0");
     }
 
     @Test
     void maximumPacketSize0IsAProtocolError() {
         assertRefused(Packets5.connect("c1", true, 60, props().fourByte(Packets5.MAXIMUM_PACKET_SIZE, 0)),
-                0x82, "Maximum Packet Size 0");
+                0x82, "protocol error in CONNECT: Maximum Packet Size is 0");
     }
 
     @Test
@@ -273,7 +273,7 @@ class Mqtt5ConnectTest {
         client.send(Packets5.connect("c1", true, 60, props().twoByte(Packets5.RECEIVE_MAXIMUM, 0))
                 + " " + Packets5.publish("a/b", 0, 0, props(), "hi"));
 
-        assertEquals(Packets5.connAck(0x82, "Receive Maximum 0"), client.read());
+        assertEquals(Packets5.connAck(0x82, "protocol error in CONNECT: Receive Maximum is 0"), client.read());
         assertFalse(client.isOpen());
         assertEquals("", subscriber.read());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.ternmq.core.codec.MqttFrameDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.ternmq.core.Broker;
@@ -42,7 +42,7 @@ class PipelineOrderTest {
         var p = client.channel().pipeline();
         assertFalse(client.handlerNames().contains(ConnectionLimiter.NAME));
         assertInstanceOf(FlushConsolidationHandler.class, p.get(MqttPipelineInstaller.FLUSH));
-        assertInstanceOf(MqttDecoder.class, p.get(MqttPipelineInstaller.DECODER));
+        assertInstanceOf(MqttFrameDecoder.class, p.get(MqttPipelineInstaller.DECODER));
         assertInstanceOf(MqttEncoder.class, p.get(MqttPipelineInstaller.ENCODER));
         assertInstanceOf(ConnectHandler.class, p.get(MqttPipelineInstaller.CONNECT));
         client.drop();
@@ -63,7 +63,7 @@ class PipelineOrderTest {
     @Test
     void refusedConnectLeavesNoProtocolHandlerBehind() {
         WireClient client = WireClient.open(broker);
-        client.send("10 0E 00 04 4D 51 54 54 04 00 00 3C 00 00"); // empty id, clean session 0
+        client.send("10 0C 00 04 4D 51 54 54 04 00 00 3C 00 00"); // empty id, clean session 0
         client.read();
 
         List<String> names = client.handlerNames();

@@ -1,6 +1,7 @@
 package io.ternmq.core.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.core.Broker;
@@ -15,6 +16,20 @@ class TakeoverRaceTest {
 
     private static ClientConnection connectionOf(WireClient client, String handler) {
         return ((SessionPacketHandler) client.channel().pipeline().get(handler)).connection;
+    }
+
+    @Test
+    void eachTakeoverIsCountedAndAReconnectAfterACloseIsNot() {
+        Broker broker = TestBroker.start();
+        WireClient c1 = WireClient.connect(broker, "x", true);
+        WireClient.connect(broker, "x", true);
+        WireClient c3 = WireClient.connect(broker, "x", true);
+
+        assertEquals(2, broker.metrics().sessionsTakenOver.sum());
+        assertFalse(c1.isOpen());
+        c3.drop();
+        WireClient.connect(broker, "x", true);
+        assertEquals(2, broker.metrics().sessionsTakenOver.sum(), "the last one found no live connection");
     }
 
     @Test
