@@ -19,9 +19,9 @@ import sun.misc.Signal;
 /** The entry point of {@code ternmq.jar}. */
 public final class Main {
 
-    /** Exit code for a configuration mistake (PLATFORM.md 1). */
+    /** Exit code for a configuration mistake (PLATFORM.md 1), or a listener whose port another process holds. */
     static final int EXIT_CONFIG = 2;
-    /** Exit code when the broker could not start for another reason (a port in use, say). */
+    /** Exit code when the broker could not start for another reason (an unreadable data directory, say). */
     static final int EXIT_START_FAILED = 1;
 
     private Main() {
@@ -54,7 +54,7 @@ public final class Main {
                 return;
             }
             server = start(commandLine, System.getenv());
-        } catch (ConfigException e) {
+        } catch (ConfigException | ListenerBindException e) {
             err.println("ternmq: " + e.getMessage());
             System.exit(EXIT_CONFIG);
             return;

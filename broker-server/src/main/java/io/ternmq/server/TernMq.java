@@ -104,12 +104,12 @@ public final class TernMq implements AutoCloseable {
             InetSocketAddress tlsAddress = null;
             if (ports.tcpPort() != 0) {
                 tcp = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tcpPort());
-                tcpAddress = tcp.start();
+                tcpAddress = bind("MQTT over TCP", "listeners.tcp-port", ports.bind(), ports.tcpPort(), tcp::bind);
             }
             if (ports.tlsPort() != 0) {
                 tlsFront = new TlsFront(tlsContext);
                 tls = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tlsPort(), tlsFront);
-                tlsAddress = tls.start();
+                tlsAddress = bind("MQTT over TLS", "listeners.tls-port", ports.bind(), ports.tlsPort(), tls::bind);
             }
             InetSocketAddress quicAddress = null;
             if (ports.quicPort() != 0) {
@@ -118,12 +118,22 @@ public final class TernMq implements AutoCloseable {
                 Duration idle = Duration.ofMillis(config.platform().keepaliveMax() * 1500L);
                 quic = new QuicListener(config.quic(), idle, tlsContext, broker.pipelineInstaller(), ports.bind(),
                         ports.quicPort());
-                quicAddress = quic.start();
+                quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
+                        quic::bind);
+            }
+            // Announced only once all are bound: a failed start leaves no listener open or logged as listening.
+            for (TcpListener listener : new TcpListener[] {tcp, tls}) {
+                if (listener != null) {
+                    listener.announce();
+                }
+            }
+            if (quic != null) {
+                quic.announce();
             }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
             return new TernMq(config, broker, loops,
                     new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress));
-        } catch (Exception e) { // Netty's bind failure is a checked exception it does not declare
+        } catch (RuntimeException | InterruptedException e) {
             new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null).close();
             if (quic != null) {
                 quic.close();
@@ -131,6 +141,22 @@ public final class TernMq implements AutoCloseable {
             shutdownQuietly(broker); // before the loops stop: its sessions live on them
             loops.close();
             throw e;
+        }
+    }
+
+    /** How a listener binds; Netty's bind failure is a checked exception it does not declare. */
+    private interface Binding {
+        InetSocketAddress bind() throws Exception;
+    }
+
+    private static InetSocketAddress bind(String listener, String key, String host, int port, Binding binding)
+            throws InterruptedException {
+        try {
+            return binding.bind();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ListenerBindException(listener, key, host, port, e);
         }
     }
 

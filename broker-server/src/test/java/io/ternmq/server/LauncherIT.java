@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The jar's command line: --help, --version, exit codes, one-line errors that name the key. */
@@ -94,15 +96,53 @@ class LauncherIT {
     }
 
     @Test
-    void portInUseExitsOneWithAClearLine() throws Exception {
+    void aTcpPortHeldByAnotherProcessExitsTwoNamingTheListener() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              JarProcess p = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(taken.getLocalPort()),
-                     "--tls-port", Integer.toString(TestBroker.freePort()))) {
-            assertEquals(1, p.awaitExit(30));
-            assertTrue(p.output.stream().anyMatch(l -> l.startsWith("ternmq: could not start")),
-                    p.output.toString());
-            assertFalse(p.output.stream().anyMatch(l -> l.contains("ternmq ready")));
+                     "--tls-port", "0")) {
+            assertEquals(2, p.awaitExit(30));
+            assertOneLineNaming(p, "MQTT over TCP cannot listen on 127.0.0.1:" + taken.getLocalPort(),
+                    "listeners.tcp-port");
+            assertFalse(p.output.stream().anyMatch(l -> l.contains("listening on") || l.contains("ternmq ready")),
+                    "nothing announced: " + p.output);
         }
+    }
+
+    /**
+     * A second broker started on the ports of a running one stops at start-up, for each listener kind, and
+     * announces none of its listeners; the first keeps serving. QUIC is the case that matters most: its
+     * SO_REUSEPORT sockets would otherwise let the second process share the UDP port.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"MQTT over TCP, --tcp-port, listeners.tcp-port", "MQTT over TLS, --tls-port, listeners.tls-port",
+        "MQTT over QUIC, --quic-port, listeners.quic-port"})
+    void aSecondBrokerOnAHeldPortExitsTwoNamingTheListenerAddressAndPort(String listener, String flag, String key)
+            throws Exception {
+        Map<String, Integer> ports = new java.util.HashMap<>(Map.of("--tcp-port", TestBroker.freePort(),
+                "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort()));
+        java.nio.file.Path firstDir = java.nio.file.Files.createDirectories(dir.resolve("first"));
+        try (JarProcess first = JarProcess.start(firstDir, Map.of(), args(ports))) {
+            assertTrue(first.awaitLine("ternmq ready", 30_000), first.output.toString());
+            // The second broker asks only for the held port of this kind; its other listeners get free ports.
+            Map<String, Integer> second = new java.util.HashMap<>(Map.of("--tcp-port", TestBroker.freePort(),
+                    "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort()));
+            second.put(flag, ports.get(flag));
+            java.nio.file.Path secondDir = java.nio.file.Files.createDirectories(dir.resolve("second"));
+            try (JarProcess p = JarProcess.start(secondDir, Map.of(), args(second))) {
+                assertEquals(2, p.awaitExit(30));
+                assertOneLineNaming(p, listener + " cannot listen on 127.0.0.1:" + ports.get(flag), key);
+                assertFalse(p.output.stream().anyMatch(l -> l.contains("listening on") || l.contains("ternmq ready")),
+                        "nothing announced: " + p.output);
+            }
+            assertTrue(first.process.isAlive(), "the first broker is unaffected");
+            first.terminate();
+            assertEquals(0, first.awaitExit(30));
+        }
+    }
+
+    private static String[] args(Map<String, Integer> ports) {
+        return ports.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(),
+                Integer.toString(e.getValue()))).toArray(String[]::new);
     }
 
     private static void assertOneLineNaming(JarProcess p, String key, String value) {

@@ -60,6 +60,8 @@ public final class QuicListener implements AutoCloseable {
     private final boolean epoll = Epoll.isAvailable();
     private final List<Channel> sockets = new ArrayList<>();
     private EventLoopGroup group;
+    private InetSocketAddress bound;
+    private int socketCount;
     private volatile boolean accepting = true;
 
     /**
@@ -86,9 +88,19 @@ public final class QuicListener implements AutoCloseable {
         }
     }
 
-    /** Binds the sockets and starts accepting; returns the bound address. */
-    public InetSocketAddress start() throws InterruptedException {
+    /**
+     * Binds the sockets and starts accepting; returns the bound address. The port must be free: SO_REUSEPORT lets
+     * this process spread it over several sockets, and would let another process (a second broker) join in too,
+     * so the port is first bound once without it, which fails while anyone else holds it.
+     */
+    public InetSocketAddress bind() throws InterruptedException, java.net.SocketException {
         requireAvailable();
+        if (port != 0) {
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress(host, port));
+            }
+        }
         int count = !epoll ? 1 : config.sockets() == 0 ? Runtime.getRuntime().availableProcessors() : config.sockets();
         group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("ternmq-quic"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -121,12 +133,20 @@ public final class QuicListener implements AutoCloseable {
             close();
             throw e;
         }
+        this.bound = bound;
+        this.socketCount = count;
+        return bound;
+    }
+
+    /** Logs the listener's line, once every listener of the broker is bound. */
+    public void announce() {
+        InetSocketAddress bound = this.bound;
+        int count = socketCount;
         LOG.info("MQTT over QUIC listening on {}:{} (UDP, QUIC v1, ALPN {}, {} socket{}{}, stateless retry {}, "
                         + "0-RTT {}, client certificates {})", bound.getHostString(), bound.getPort(),
                 QuicTlsContexts.ALPN, count, count == 1 ? "" : "s", epoll ? " on native epoll" : " (NIO)",
                 config.statelessRetry() ? "on" : "off", config.earlyData() ? "on" : "off",
                 tls.config().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
-        return bound;
     }
 
     private QuicServerCodecBuilder codecBuilder(QuicTlsContexts contexts) {

@@ -44,8 +44,11 @@ public final class TcpListener implements AutoCloseable {
         this.front = front;
     }
 
-    /** Binds and starts accepting; returns the bound address (useful with port 0 in tests). */
-    public InetSocketAddress start() throws InterruptedException {
+    /**
+     * Binds and starts accepting; returns the bound address (useful with port 0 in tests). Fails while another
+     * socket holds the port: SO_REUSEADDR only lets a restart bind over connections still in TIME_WAIT.
+     */
+    public InetSocketAddress bind() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(loops.serverChannelClass())
@@ -62,10 +65,14 @@ public final class TcpListener implements AutoCloseable {
                     }
                 });
         serverChannel = bootstrap.bind(host, port).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Logs the listener's line, once every listener of the broker is bound. */
+    public void announce() {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         String details = front.details().isEmpty() ? "" : " (" + front.details() + ")";
         LOG.info("{} listening on {}:{}{}", front.description(), bound.getHostString(), bound.getPort(), details);
-        return bound;
     }
 
     /** Stops accepting new connections; open ones stay. */
