@@ -15,6 +15,9 @@
 #                and broker memory per connection
 #   tls          MQTT over TLS: 2,000 connections at 500 per second, then p2p QoS 1 at 200 publishers
 #   quic         ternmq alone (Mosquitto has no QUIC): the tls scenario's load over QUIC against the same over TCP
+#   pub          ingest: 20 publishers, QoS 0, 16 bytes, as fast as each broker takes them, nobody subscribed
+#   fuzz         FUZZ_CASES (default 1,000,000) hostile packets (ternmq-bench fuzz): closed / answered / hung, and
+#                the broker's memory during the run; not in the default list (it takes minutes)
 #
 # Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
 # persistence off, max_queued_messages 1000 and max_inflight_messages 32 as ternmq's defaults, one listener,
@@ -29,7 +32,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_JAR="$ROOT/bench/target/ternmq-bench.jar"
-TERNMQ_JAR="$ROOT/broker-server/target/ternmq.jar"
+TERNMQ_JAR=${TERNMQ_JAR:-"$ROOT/broker-server/target/ternmq.jar"}   # another build's jar, for a before/after run
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 SWEEP_RATES=${SWEEP_RATES:-"5 10 15 20 25 30 40"}
@@ -99,7 +102,7 @@ start_broker() {
   done
   if [ "$name" = ternmq ]; then
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
+    env -u TERNMQ_JAR java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
       --quic-port "$BROKER_QUIC_PORT" --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
     BROKER_PID=$!
     for _ in $(seq 1 150); do grep -q "ternmq ready" "$dir/broker.log" && break; sleep 0.1; done
@@ -266,6 +269,18 @@ quic_scenario() {
   done
 }
 
+# fuzz: the same cases against each broker; what it printed goes next to the JSON.
+fuzz_scenario() {
+  local cases=${FUZZ_CASES:-1000000}
+  for name in ternmq mosquitto; do
+    start_broker "$name"
+    echo "$(date +%T) $name fuzz $cases cases (load $(cut -d" " -f1-3 /proc/loadavg))" >>"$OUT/runs.log"
+    timeout 3600 java -jar "$BENCH_JAR" fuzz --port "$BROKER_PORT" --cases "$cases" --pid "$BROKER_PID" \
+      --json "$OUT/fuzz-$name.json" --quiet | tee "$OUT/fuzz-$name.log"
+    stop_broker
+  done
+}
+
 for s in "${SCENARIOS[@]}"; do
   case "$s" in
     p2p-sweep) p2p_sweep ;;
@@ -277,7 +292,9 @@ for s in "${SCENARIOS[@]}"; do
             --ifaddr 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 ;;
     tls) tls_scenario ;;
     quic) quic_scenario ;;
-    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic)" >&2; exit 2 ;;
+    pub) compare pub pub --publishers 20 --qos 0 --payload 16 --rate 0 --connect-rate 100 ;;
+    fuzz) fuzz_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz)" >&2; exit 2 ;;
   esac
 done
 echo

@@ -1,12 +1,16 @@
 package io.ternmq.bench;
 
+import io.ternmq.bench.fuzz.CaseReplay;
+import io.ternmq.bench.fuzz.FuzzOptions;
+import io.ternmq.bench.fuzz.FuzzRun;
+import io.ternmq.bench.fuzz.FuzzSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** The entry point of {@code ternmq-bench.jar}: a load run, or the side-by-side table of two runs. */
+/** The entry point of {@code ternmq-bench.jar}: a load run, a fuzz run, or the side-by-side table of two runs. */
 public final class BenchMain {
 
     static final int EXIT_OK = 0;
@@ -33,6 +37,9 @@ public final class BenchMain {
             if (args[0].equals("value")) {
                 return value(Arrays.copyOfRange(args, 1, args.length), out);
             }
+            if (args[0].equals("fuzz")) {
+                return fuzz(Arrays.copyOfRange(args, 1, args.length), out);
+            }
             Options options = Options.parse(args);
             Result result = new BenchRun(options, out).run();
             result.printSummary(out);
@@ -51,6 +58,24 @@ public final class BenchMain {
             err.println("ternmq-bench: interrupted");
             return EXIT_UNREACHABLE;
         }
+    }
+
+    /** {@code fuzz [options]}: hostile packets, one connection each; or one of them again with --only-case. */
+    private static int fuzz(String[] args, PrintStream out) throws IOException, InterruptedException {
+        FuzzOptions options = FuzzOptions.parse(args);
+        if (options.onlyCase() >= 0) {
+            CaseReplay.run(options, out);
+            return EXIT_OK;
+        }
+        FuzzSummary summary;
+        try (FuzzRun run = new FuzzRun(options, out, new BrokerProbe(options.brokerPid())::rssKib)) {
+            summary = run.run();
+        }
+        summary.print(out);
+        if (options.json() != null) {
+            Files.writeString(options.json(), Json.write(summary.values()));
+        }
+        return EXIT_OK;
     }
 
     /** {@code value FILE KEY}: one number of a result, e.g. messages.lost, for scripts such as compare.sh. */

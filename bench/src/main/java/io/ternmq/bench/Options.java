@@ -46,6 +46,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
 
             Usage:
               java -jar ternmq-bench.jar SCENARIO [options]
+              java -jar ternmq-bench.jar fuzz [fuzz options]                    hostile MQTT packets, see below
               java -jar ternmq-bench.jar table A.json B.json [NAME_A NAME_B]   side-by-side table of two runs
               java -jar ternmq-bench.jar value RESULT.json KEY                  one number, e.g. latency_ms.p99
               java -cp ternmq-bench.jar org.openjdk.jmh.Main [JMH options]     the microbenchmarks
@@ -94,6 +95,33 @@ record Options(Scenario scenario, String host, int port, String transport, int m
             of that second, errors. At the end a summary table, and the same in JSON with --json.
             Exit code 0 when the run completed (loss is reported, not an error); 2 for a bad option; 1 when the
             broker could not be reached.
+
+            fuzz: mutated MQTT 3.1, 3.1.1 and 5.0 packets of every type (bit flips, truncations, wrong Remaining
+            Lengths and inner lengths, bad property ids and lengths, duplicated properties, five-byte and
+            non-minimal varints, bad UTF-8, reserved bits, QoS 3), each on a connection of its own: as the first
+            packet (one case in four) or after a valid CONNECT and its CONNACK. Then the zeros that complete what
+            the packet declares (up to 64 KiB) and a PINGREQ. Each case ends as one of
+              closed           the broker closed the connection (what it sent last is counted)
+              answered         PINGRESP came back: the packet was taken as valid
+              hung             neither within --timeout-ms, although every declared byte was sent
+              beyond-cap       neither, but the packet declared more than 64 KiB, so not all of it was sent
+              refused-connect  the valid CONNECT before the case failed (should not happen)
+              connect-failed   no TCP connection
+            The same --seed gives the same cases, byte for byte.
+
+            Fuzz options (defaults in brackets):
+              --host ADDRESS         broker address, must be loopback [127.0.0.1]
+              --port N               broker MQTT port, TCP [1883]
+              --cases N              cases to run [1000000]
+              --seed S               what the cases are derived from [1]
+              --concurrency C        cases in flight at once [64]
+              --timeout-ms T         time for the CONNACK, then for the verdict of a case [1000]
+              --pid PID              sample the broker's RSS (/proc/PID/status VmRSS): start, peak, end;
+                                     --broker-pid is the same
+              --only-case INDEX      replay one case of the seed and print the bytes out and in
+              --json FILE            also write the summary as JSON
+              --quiet                no progress line (otherwise one every 10 s)
+            At the end a summary, and up to 20 hung cases in hex with their mutations and index.
             """;
 
     static Options parse(String[] args) {

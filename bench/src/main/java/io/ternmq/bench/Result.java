@@ -85,20 +85,11 @@ final class Result {
         out.println("summary");
         for (Map.Entry<String, Object> section : values.entrySet()) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) section.getValue()).entrySet()) {
-                out.printf(Locale.ROOT, "  %-34s %s%n", section.getKey() + "." + e.getKey(), format(e.getValue()));
+                out.printf(Locale.ROOT, "  %-34s %s%n", section.getKey() + "." + e.getKey(), SummaryFormat.of(e.getValue()));
             }
         }
     }
 
-    private static String format(Object v) {
-        if (v instanceof Double d) {
-            return String.format(Locale.ROOT, "%,.2f", d);
-        }
-        if (v instanceof Long l) {
-            return String.format(Locale.ROOT, "%,d", l);
-        }
-        return String.valueOf(v);
-    }
 
     private static Map<String, Object> percentiles(Histogram micros) {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -58,7 +58,8 @@ final class PacketDecoder {
         MqttMessageType type = body.type();
         boolean v5 = body.level() == 5;
         return switch (type) {
-            case CONNECT -> connect(body);
+            // A second CONNECT is refused by type (MQTT-3.1.0-2), however its body would read.
+            case CONNECT -> body.level() == 0 ? connect(body) : new MqttMessage(fixed(type, 0, body));
             case PUBLISH -> publish(firstByte, body, v5);
             case PUBACK -> acknowledgement(body, v5, Place.PUBACK, PUBACK_CODES);
             case PUBREC -> acknowledgement(body, v5, Place.PUBREC, PUBACK_CODES);
@@ -69,7 +70,7 @@ final class PacketDecoder {
             case PINGREQ, PINGRESP -> empty(body);
             case DISCONNECT -> v5 ? reasonAndProperties(body, Place.DISCONNECT, DISCONNECT_CODES) : empty(body);
             case AUTH -> reasonAndProperties(body, Place.AUTH, AUTH_CODES);
-            // A client never sends these; the protocol handler refuses them by type, so their bodies are not read.
+            // A client never sends these: the protocol handler refuses them by type, so their bodies are not read.
             case CONNACK, SUBACK, UNSUBACK -> new MqttMessage(fixed(type, 0, body));
         };
     }
