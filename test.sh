@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine: installs what the tests drive that Maven cannot fetch
+# (Debian's mosquitto-clients for the end-to-end tests), then runs `mvn -B verify`. CI (.ci/run) runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" != 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  echo "test.sh: installing ${need[*]}"
+  $sudo apt-get install -y "${need[@]}" || { $sudo apt-get update && $sudo apt-get install -y "${need[@]}"; }
+fi
+
+exec mvn -B verify "$@"
