@@ -91,17 +91,20 @@ public final class Main {
 
     private static TernMq start(CommandLine commandLine, Map<String, String> env) throws InterruptedException {
         BrokerConfig config = ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides());
-        applyLogLevels(config.log().level(), config.log().trace());
+        applyLogLevels(config.log().level());
         return TernMq.start(config);
     }
 
-    /** log.level sets the root logger; log.trace turns the message trace logger on (it is off otherwise). */
-    private static void applyLogLevels(String level, boolean trace) {
+    /**
+     * log.level sets the root logger. The message trace logger logs at info whatever the root's level: what it
+     * logs is what is traced (every client with log.trace, else the clients and topics turned on at run time).
+     */
+    private static void applyLogLevels(String level) {
         if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
             root.setLevel(Level.toLevel(level, Level.INFO));
         }
         if (LoggerFactory.getLogger(MessageTrace.LOGGER) instanceof ch.qos.logback.classic.Logger traceLogger) {
-            traceLogger.setLevel(trace ? Level.INFO : Level.OFF);
+            traceLogger.setLevel(Level.INFO);
         }
     }
 

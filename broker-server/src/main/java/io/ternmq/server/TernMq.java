@@ -3,7 +3,6 @@ package io.ternmq.server;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
-import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.session.InMemorySessionStore;
@@ -31,7 +30,7 @@ public final class TernMq implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TernMq.class);
 
     private final BrokerConfig config;
-    private final Broker broker;
+    private final Engine engine;
     private final NettyEventLoops loops;
     private final Listeners listeners;
     private boolean closed;
@@ -58,9 +57,9 @@ public final class TernMq implements AutoCloseable {
         }
     }
 
-    private TernMq(BrokerConfig config, Broker broker, NettyEventLoops loops, Listeners listeners) {
+    private TernMq(BrokerConfig config, Engine engine, NettyEventLoops loops, Listeners listeners) {
         this.config = config;
-        this.broker = broker;
+        this.engine = engine;
         this.loops = loops;
         this.listeners = listeners;
     }
@@ -70,7 +69,6 @@ public final class TernMq implements AutoCloseable {
      * {@code ternmq ready}. Throws {@link ConfigException} for a configuration the broker cannot run.
      */
     public static TernMq start(BrokerConfig config) throws InterruptedException {
-        checkListeners(config.listeners());
         return start(config, anonymousAccess(config));
     }
 
@@ -92,8 +90,7 @@ public final class TernMq implements AutoCloseable {
                 : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
         NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
-        // Sessions live on the I/O event loops: a TCP connection moves to its session's loop at CONNECT.
-        Broker broker = new Broker(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()),
+        Engine engine = new Engine(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()),
                 loops.workers());
         TcpListener tcp = null;
         TcpListener tls = null;
@@ -103,12 +100,12 @@ public final class TernMq implements AutoCloseable {
             InetSocketAddress tcpAddress = null;
             InetSocketAddress tlsAddress = null;
             if (ports.tcpPort() != 0) {
-                tcp = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tcpPort());
+                tcp = new TcpListener(loops, engine.installer, ports.bind(), ports.tcpPort());
                 tcpAddress = bind("MQTT over TCP", "listeners.tcp-port", ports.bind(), ports.tcpPort(), tcp::bind);
             }
             if (ports.tlsPort() != 0) {
                 tlsFront = new TlsFront(tlsContext);
-                tls = new TcpListener(loops, broker.pipelineInstaller(), ports.bind(), ports.tlsPort(), tlsFront);
+                tls = new TcpListener(loops, engine.installer, ports.bind(), ports.tlsPort(), tlsFront);
                 tlsAddress = bind("MQTT over TLS", "listeners.tls-port", ports.bind(), ports.tlsPort(), tls::bind);
             }
             InetSocketAddress quicAddress = null;
@@ -116,7 +113,7 @@ public final class TernMq implements AutoCloseable {
                 // The MQTT keepalive watchdog (1.5 x the clamped keepalive) closes idle connections; QUIC's own
                 // idle timeout only has to outlast the longest one allowed.
                 Duration idle = Duration.ofMillis(config.platform().keepaliveMax() * 1500L);
-                quic = new QuicListener(config.quic(), idle, tlsContext, broker.pipelineInstaller(), ports.bind(),
+                quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer, ports.bind(),
                         ports.quicPort());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
                         quic::bind);
@@ -131,14 +128,14 @@ public final class TernMq implements AutoCloseable {
                 quic.announce();
             }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
-            return new TernMq(config, broker, loops,
+            return new TernMq(config, engine, loops,
                     new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress));
         } catch (RuntimeException | InterruptedException e) {
             new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null).close();
             if (quic != null) {
                 quic.close();
             }
-            shutdownQuietly(broker); // before the loops stop: its sessions live on them
+            engine.drain(); // before the loops stop: its sessions live on them
             loops.close();
             throw e;
         }
@@ -213,8 +210,9 @@ public final class TernMq implements AutoCloseable {
         return config;
     }
 
-    public Broker broker() {
-        return broker;
+    /** The engine's parts, for tests in this package (and the admin API to come). */
+    Engine engine() {
+        return engine;
     }
 
     /** The bound MQTT over TCP address, or null when that listener is off. */
@@ -270,9 +268,9 @@ public final class TernMq implements AutoCloseable {
             return;
         }
         closed = true;
-        LOG.info("ternmq shutting down: no new connections, draining {} sessions", broker.registry().size());
+        LOG.info("ternmq shutting down: no new connections, draining {} sessions", engine.registry.size());
         listeners.close();
-        shutdownQuietly(broker);
+        engine.drain();
         if (listeners.quic() != null) {
             listeners.quic().close();
         }
@@ -280,11 +278,4 @@ public final class TernMq implements AutoCloseable {
         LOG.info("ternmq stopped");
     }
 
-    private static void shutdownQuietly(Broker broker) {
-        try {
-            broker.shutdown(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -46,14 +46,14 @@ class BackPressureIT {
                 assertTrue(r.text().startsWith(i + ":"), "out of order at " + i);
             }
 
-            Session session = broker.server.broker().registry().get("stalled");
+            Session session = broker.server.engine().registry.get("stalled");
             java.util.concurrent.CompletableFuture<Integer> queued = new java.util.concurrent.CompletableFuture<>();
             assertTrue(session.owner().tryExecute(() -> queued.complete(session.queued())));
             int depth = queued.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(depth > 0 && depth <= MAX_QUEUED, "queue empty or above its bound: " + depth);
-            long dropped = broker.server.broker().metrics().droppedQueueFull.sum();
+            long dropped = broker.server.engine().metrics.droppedQueueFull.sum();
             assertTrue(dropped > 0, "nothing was dropped, so the stalled subscriber was not stalled");
-            assertEquals(0L, broker.server.broker().metrics().droppedOwnerBusy.sum());
+            assertEquals(0L, broker.server.engine().metrics.droppedOwnerBusy.sum());
         }
     }
 }

@@ -45,7 +45,7 @@ class KeepaliveIT {
                 throw new AssertionError("connection still open 20 s after a 2 s keepalive", e);
             }
             assertEquals(-1, read, "the broker closed the idle connection");
-            assertTrue(broker.server.broker().metrics().connectionsAccepted.sum() >= 1);
+            assertTrue(broker.server.engine().metrics.connectionsAccepted.sum() >= 1);
         }
     }
 }

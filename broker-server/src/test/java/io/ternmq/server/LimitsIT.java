@@ -25,7 +25,7 @@ class LimitsIT {
             // The two within the limit still work.
             a.send(0xC0, new byte[0]);
             assertArrayEquals(new byte[] {(byte) 0xD0, 0x00}, a.in().readNBytes(2));
-            assertTrue(broker.server.broker().metrics().connectionsOverLimit.sum() >= 1);
+            assertTrue(broker.server.engine().metrics.connectionsOverLimit.sum() >= 1);
         }
         // A connection that closes frees its place.
         try (TestBroker broker = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_CONNECTIONS", "1"))) {

@@ -72,10 +72,10 @@ class Mqtt5FeaturesIT extends SharedBrokerIT {
         }
         // The 2 s session ends on its own timer (on a loaded machine perhaps late); the 60 s one must outlive it.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (broker.server.broker().registry().get("expiry-2s") != null && System.nanoTime() < deadline) {
+        while (broker.server.engine().registry.get("expiry-2s") != null && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertNull(broker.server.broker().registry().get("expiry-2s"), "the 2 s session never expired");
+        assertNull(broker.server.engine().registry.get("expiry-2s"), "the 2 s session never expired");
         try (Paho5 shortLived = Paho5.connect(broker, "expiry-2s", Paho5.options(false, 2L))) {
             assertFalse(shortLived.sessionPresent, "a session with expiry 2 s is gone after 3 s offline");
             assertNull(shortLived.nextOrNull(300));
@@ -86,7 +86,7 @@ class Mqtt5FeaturesIT extends SharedBrokerIT {
             assertNotNull(r, "queued QoS 1 message lost");
             assertEquals("while away", r.text());
         }
-        assertTrue(broker.server.broker().metrics().sessionsExpired.sum() >= 1);
+        assertTrue(broker.server.engine().metrics.sessionsExpired.sum() >= 1);
     }
 
     @Test
@@ -142,7 +142,7 @@ class Mqtt5FeaturesIT extends SharedBrokerIT {
         Hive pub = Hive.of(broker, "mps-pub");
         sub.client.connectWith().restrictions().maximumPacketSize(200).applyRestrictions().send();
         pub.client.connect();
-        long before = broker.server.broker().metrics().droppedTooLargeForClient.sum();
+        long before = broker.server.engine().metrics.droppedTooLargeForClient.sum();
         try (Mqtt5BlockingClient.Mqtt5Publishes inbox = sub.client.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.client.subscribeWith().topicFilter("mps/t").qos(MqttQos.AT_LEAST_ONCE).send();
             pub.client.publishWith().topic("mps/t").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[50]).send();
@@ -152,7 +152,7 @@ class Mqtt5FeaturesIT extends SharedBrokerIT {
             assertEquals(60, inbox.receive(10, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes().length,
                     "the 300-byte message must be skipped, not delivered");
             assertTrue(sub.client.getState().isConnected());
-            assertEquals(before + 1, broker.server.broker().metrics().droppedTooLargeForClient.sum());
+            assertEquals(before + 1, broker.server.engine().metrics.droppedTooLargeForClient.sum());
         } finally {
             sub.disconnectQuietly();
             pub.disconnectQuietly();

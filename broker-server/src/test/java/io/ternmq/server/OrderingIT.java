@@ -40,7 +40,7 @@ class OrderingIT {
             }
             publisher.join();
             assertEquals(null, sub.nextOrNull(300), "a message arrived twice");
-            assertEquals(0L, broker.server.broker().metrics().droppedQueueFull.sum());
+            assertEquals(0L, broker.server.engine().metrics.droppedQueueFull.sum());
         }
     }
 }

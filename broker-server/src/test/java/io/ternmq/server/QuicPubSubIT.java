@@ -82,6 +82,7 @@ class QuicPubSubIT extends SharedBrokerIT {
 
     @Test
     void quicClientsTalkToEachOtherAndTheConnectionIsRecordedAsQuic() throws Exception {
+        broker.server.engine().trace.traceClient("quic-a", true);
         try (QuicMqttClient a = quicClient("quic-a", "5"); QuicMqttClient b = quicClient("quic-b", "3.1.1")) {
             b.subscribe("q2q/#", 1);
             a.publish("q2q/x", "hello", 1).get(10, TimeUnit.SECONDS);
@@ -89,7 +90,7 @@ class QuicPubSubIT extends SharedBrokerIT {
             assertNotNull(got);
             assertEquals("hello", got.text());
             // The transport is recorded on the connection (and so in the trace and the log lines).
-            assertEquals("quic", broker.server.broker().trace().recent("quic-a", 10).get(0).transport());
+            assertEquals("quic", broker.server.engine().trace.recent("quic-a", 10).get(0).transport());
         }
     }
 

@@ -28,16 +28,16 @@ class SessionLoopIT extends SharedBrokerIT {
         // Connections are accepted on the I/O loops in turn, so of two consecutive connections whose sessions
         // share one owner, at least one is accepted on another loop and moves.
         String first = "loop-a";
-        SessionOwner owner = broker.server.broker().registry().ownerOf(first);
+        SessionOwner owner = broker.server.engine().registry.ownerOf(first);
         String second = null;
         for (int i = 0; second == null; i++) {
-            if (broker.server.broker().registry().ownerOf("loop-b" + i) == owner) {
+            if (broker.server.engine().registry.ownerOf("loop-b" + i) == owner) {
                 second = "loop-b" + i;
             }
         }
         assertTrue(owner.eventLoop() != null, "sessions live on the I/O event loops");
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one I/O event loop: nothing ever moves");
-        long movedBefore = broker.server.broker().metrics().connectionsMoved.sum();
+        long movedBefore = broker.server.engine().metrics.connectionsMoved.sum();
         for (String clientId : List.of(first, second)) {
             try (RawMqtt raw = new RawMqtt(broker.port)) {
                 raw.socket.getOutputStream().write(connectSubscribePublishPing(clientId));
@@ -53,7 +53,7 @@ class SessionLoopIT extends SharedBrokerIT {
                 assertNull(raw.read(300), clientId + ": nothing more");
             }
         }
-        assertTrue(broker.server.broker().metrics().connectionsMoved.sum() > movedBefore,
+        assertTrue(broker.server.engine().metrics.connectionsMoved.sum() > movedBefore,
                 "at least one of the two connections moved to its session's loop");
     }
 
@@ -78,10 +78,10 @@ class SessionLoopIT extends SharedBrokerIT {
                     }
                 }
             }
-            for (int i = 0; i < 100 && own.server.broker().pipelineInstaller().openConnections() > 0; i++) {
+            for (int i = 0; i < 100 && own.server.engine().installer.openConnections() > 0; i++) {
                 Thread.sleep(50);
             }
-            assertEquals(0, own.server.broker().pipelineInstaller().openConnections(), "every slot given back");
+            assertEquals(0, own.server.engine().installer.openConnections(), "every slot given back");
             List<RawMqtt> after = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -109,9 +109,9 @@ class SessionLoopIT extends SharedBrokerIT {
                      org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1, true);
              PahoClients.Client pub = PahoClients.connect(own, "one-loop-pub",
                      org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
-            SessionOwner owner = own.server.broker().registry().ownerOf("one-loop-sub");
+            SessionOwner owner = own.server.engine().registry.ownerOf("one-loop-sub");
             for (int i = 0; i < 64; i++) {
-                assertEquals(owner, own.server.broker().registry().ownerOf("client-" + i), "one owner for all");
+                assertEquals(owner, own.server.engine().registry.ownerOf("client-" + i), "one owner for all");
             }
             sub.paho.subscribe("one-loop/#", 1);
             for (int i = 0; i < 20; i++) {
@@ -122,7 +122,7 @@ class SessionLoopIT extends SharedBrokerIT {
                 assertNotNull(r, "message " + i + " missing");
                 assertEquals("m" + i, r.text());
             }
-            assertEquals(0, own.server.broker().metrics().connectionsMoved.sum(), "nothing moves with one loop");
+            assertEquals(0, own.server.engine().metrics.connectionsMoved.sum(), "nothing moves with one loop");
         }
     }
 

@@ -105,10 +105,10 @@ class SharedSubscriptionIT extends SharedBrokerIT {
             int[] held = inFlightAndQueued(own, "share-stalled");
             assertEquals(4, held[0], "the stalled member's window is full");
             assertTrue(held[1] >= 20 && held[1] < 40, "its queue stopped growing once it was behind: " + held[1]);
-            assertEquals(0L, own.server.broker().metrics().droppedQueueFull.sum(), "nothing dropped");
+            assertEquals(0L, own.server.engine().metrics.droppedQueueFull.sum(), "nothing dropped");
             assertEquals(count, received + held[0] + held[1],
                     "every message is with the healthy member or held for the stalled one");
-            assertTrue(own.server.broker().metrics().sharedPassedOver.sum() > 0);
+            assertTrue(own.server.engine().metrics.sharedPassedOver.sum() > 0);
         }
     }
 
@@ -121,7 +121,7 @@ class SharedSubscriptionIT extends SharedBrokerIT {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs a second I/O event loop");
         try (TestBroker own = TestBroker.start(Map.of("TERNMQ_LIMITS_MAX_QUEUED_MESSAGES", "10",
                 "TERNMQ_LIMITS_MAX_INFLIGHT", "100"))) {
-            io.ternmq.core.session.SessionRegistry registry = own.server.broker().registry();
+            io.ternmq.core.session.SessionRegistry registry = own.server.engine().registry;
             String stalledId = "burst-stalled";
             String pubId = otherLoop(registry, stalledId, "burst-pub-");
             String healthyId = sameLoop(registry, pubId, "burst-healthy-");
@@ -153,7 +153,7 @@ class SharedSubscriptionIT extends SharedBrokerIT {
                 int[] stalledHolds = inFlightAndQueued(own, stalledId);
                 assertEquals(5, stalledHolds[0] + stalledHolds[1], "the stalled member got exactly half its bound");
                 assertEquals(35, received, "the healthy member got the rest");
-                assertEquals(0L, own.server.broker().metrics().droppedQueueFull.sum(), "nothing dropped");
+                assertEquals(0L, own.server.engine().metrics.droppedQueueFull.sum(), "nothing dropped");
             } finally {
                 release.countDown();
             }
@@ -187,7 +187,7 @@ class SharedSubscriptionIT extends SharedBrokerIT {
 
     /** What the session of clientId holds: {in flight, queued}, read on its owner. */
     private static int[] inFlightAndQueued(TestBroker broker, String clientId) throws Exception {
-        io.ternmq.core.session.Session session = broker.server.broker().registry().get(clientId);
+        io.ternmq.core.session.Session session = broker.server.engine().registry.get(clientId);
         java.util.concurrent.CompletableFuture<int[]> held = new java.util.concurrent.CompletableFuture<>();
         assertTrue(session.owner().tryExecute(() -> held.complete(new int[] {session.inflight(), session.queued()})));
         return held.get(10, TimeUnit.SECONDS);

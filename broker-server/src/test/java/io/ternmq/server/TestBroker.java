@@ -118,7 +118,7 @@ final class TestBroker implements AutoCloseable {
      */
     void holdOwner(String clientId, java.util.concurrent.CountDownLatch release) throws InterruptedException {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        if (!server.broker().registry().ownerOf(clientId).tryExecute(() -> {
+        if (!server.engine().registry.ownerOf(clientId).tryExecute(() -> {
             held.countDown();
             try {
                 release.await(20, java.util.concurrent.TimeUnit.SECONDS);

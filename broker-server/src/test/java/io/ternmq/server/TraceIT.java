@@ -15,7 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The message trace: log.trace turns on the ternmq.trace logger; the ring keeps recent events either way. */
+/**
+ * The message trace: log.trace traces every client on the ternmq.trace logger and in the ring; without it only the
+ * clients and topics turned on at run time are traced, and nothing else costs the trace anything.
+ */
 class TraceIT {
 
     @Test
@@ -38,7 +41,7 @@ class TraceIT {
             assertTrue(lines.contains("PUBLISH client=traced-device version=5.0 topic=trace/t qos=1 bytes=7 "
                     + "userProperties=[deviceType=lamp, fw=1.2]"), lines.toString());
 
-            List<TraceEvent> recent = broker.server.broker().trace().recent("traced-device", 10);
+            List<TraceEvent> recent = broker.server.engine().trace.recent("traced-device", 10);
             assertEquals(TraceEvent.Kind.PUBLISH, recent.get(0).kind(), "newest first");
             assertEquals("lamp", recent.get(0).userProperties().get(0).value());
             assertEquals(TraceEvent.Kind.CONNECT, recent.get(1).kind());
@@ -48,7 +51,7 @@ class TraceIT {
     }
 
     @Test
-    void traceLoggerIsOffByDefault() throws Exception {
+    void nothingIsTracedByDefault() throws Exception {
         Logger trace = (Logger) LoggerFactory.getLogger(MessageTrace.LOGGER);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
@@ -59,8 +62,37 @@ class TraceIT {
             device.client.publishWith().topic("trace/quiet").qos(MqttQos.AT_LEAST_ONCE).send();
             device.disconnectQuietly();
             assertEquals(List.of(), appender.list, "trace logged with log.trace off");
-            assertEquals(2, broker.server.broker().trace().recent("quiet-device", 10).size(),
-                    "the ring keeps events whether or not the logger is on");
+            assertEquals(List.of(), broker.server.engine().trace.recent("quiet-device", 10),
+                    "an untraced client leaves nothing in the ring");
+        } finally {
+            trace.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void aClientOrTopicTracedAtRunTimeIsLoggedAndKeptAndOthersAreNot() throws Exception {
+        Logger trace = (Logger) LoggerFactory.getLogger(MessageTrace.LOGGER);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        trace.addAppender(appender);
+        try (TestBroker broker = TestBroker.start()) {
+            MessageTrace messageTrace = broker.server.engine().trace;
+            messageTrace.traceClient("watched", true);
+            messageTrace.traceTopic("alarms/#", true);
+            for (String id : new String[] {"watched", "other"}) {
+                Hive device = Hive.of(broker, id);
+                device.client.connect();
+                device.client.publishWith().topic("plain/" + id).qos(MqttQos.AT_LEAST_ONCE).send();
+                device.client.publishWith().topic("alarms/" + id).qos(MqttQos.AT_LEAST_ONCE).send();
+                device.disconnectQuietly();
+            }
+
+            assertEquals(List.of("alarms/watched", "plain/watched", "CONNECT"),
+                    broker.server.engine().trace.recent("watched", 10).stream()
+                            .map(e -> e.topic() == null ? "CONNECT" : e.topic()).toList());
+            assertEquals(List.of("alarms/other"), broker.server.engine().trace.recent("other", 10).stream()
+                    .map(TraceEvent::topic).toList(), "only its PUBLISH to the traced topic");
+            assertEquals(4, appender.list.size(), appender.list.toString());
         } finally {
             trace.detachAppender(appender);
         }

@@ -1,12 +1,16 @@
 package io.ternmq.bench.jmh;
 
-import io.ternmq.config.ConfigLoader;
-import io.ternmq.core.Broker;
-import io.ternmq.core.auth.AnonymousAuthenticator;
+import io.ternmq.config.BrokerConfig;
 import io.ternmq.core.message.PublishMessage;
+import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.routing.Router;
 import io.ternmq.core.session.InMemorySessionStore;
+import io.ternmq.core.session.SessionOwners;
 import io.ternmq.core.session.SessionRegistry;
-import java.util.Map;
+import io.ternmq.core.session.Subscriber;
+import io.ternmq.core.topic.TopicTrie;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Routing one 16-byte QoS 0 PUBLISH to 1,000 subscribers and encoding the packet each of them gets: the
  * broker's fan-out path (trie match, dedupe by client, one Delivery per session, Session.deliver, the PUBLISH
- * built and encoded) without sockets or threads. The engine runs with inline session owners (the constructor's
- * sessionThreads 0), so everything happens on the benchmark thread; each session is attached to an
+ * built and encoded) without sockets or threads. The parts are wired as broker-server wires them, with one inline
+ * session owner, so everything happens on the benchmark thread; each session is attached to an
  * {@link EncodingConnection}, which encodes what it is given into a pooled buffer and releases it.
  */
 @State(Scope.Benchmark)
@@ -40,19 +44,22 @@ public class RouteFanoutBenchmark {
     @Param("1000")
     public int subscribers;
 
-    private Broker broker;
+    private Router router;
     private PublishMessage message;
     private EncodingConnection[] connections;
 
     @Setup
     public void setup() {
-        broker = new Broker(ConfigLoader.load(null, Map.of(), Map.of()), new AnonymousAuthenticator(),
-                new InMemorySessionStore(1000), 0);
-        SessionRegistry registry = broker.registry();
+        BrokerConfig config = BrokerConfig.defaults();
+        BrokerMetrics metrics = new BrokerMetrics();
+        TopicTrie<Subscriber> trie = new TopicTrie<>();
+        router = new Router(trie, new PlatformPolicy(config.platform(), config.limits()), metrics, 500);
+        SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 1 << 18), new InMemorySessionStore(1000),
+                trie, router, metrics, 32, Duration.ZERO);
         connections = new EncodingConnection[subscribers];
         for (int i = 0; i < subscribers; i++) {
             connections[i] = new EncodingConnection();
-            registry.attach("sub-" + i, true, connections[i]).session().subscribe(TOPIC, 0);
+            registry.attach("sub-" + i, true, 0, connections[i]).session().subscribe(TOPIC, 0);
         }
         message = new PublishMessage(TOPIC, 0, new byte[16], "pub");
     }
@@ -60,6 +67,6 @@ public class RouteFanoutBenchmark {
     /** Returns the number of sessions the message was handed to (1,000), so nothing is optimised away. */
     @Benchmark
     public int route() {
-        return broker.router().route(message);
+        return router.route(message);
     }
 }

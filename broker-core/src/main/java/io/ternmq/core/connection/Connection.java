@@ -7,7 +7,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.ternmq.core.session.Delivery;
+import io.ternmq.core.message.Delivery;
 import java.net.SocketAddress;
 
 /**
@@ -16,7 +16,7 @@ import java.net.SocketAddress;
  */
 public interface Connection {
 
-    /** The listener that accepted it: "tcp", later "tls" or "quic". */
+    /** The listener that accepted it: "tcp", "tls" or "quic". */
     String transport();
 
     SocketAddress remoteAddress();

@@ -22,8 +22,4 @@ public record MessageProperties(Integer payloadFormatIndicator, String contentTy
         userProperties = List.copyOf(userProperties);
     }
 
-    public boolean isEmpty() {
-        return payloadFormatIndicator == null && contentType == null && responseTopic == null
-                && correlationData == null && userProperties.isEmpty();
-    }
 }

@@ -1,7 +1,5 @@
 package io.ternmq.core.metrics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,26 +37,4 @@ public final class BrokerMetrics {
     /** A CONNECT with the client id of a live connection closed that connection (MQTT-3.1.4-2, 5.0 MQTT-3.1.4-3). */
     public final LongAdder sessionsTakenOver = new LongAdder();
 
-    /** A snapshot for logs and, later, the HTTP API. */
-    public Map<String, Long> snapshot() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("connections.accepted", connectionsAccepted.sum());
-        m.put("connections.refused", connectionsRefused.sum());
-        m.put("connections.over-limit", connectionsOverLimit.sum());
-        m.put("connections.moved", connectionsMoved.sum());
-        m.put("protocol.violations", protocolViolations.sum());
-        m.put("publishes.received", publishesReceived.sum());
-        m.put("messages.delivered", messagesDelivered.sum());
-        m.put("dropped.platform-rule", droppedPlatformRule.sum());
-        m.put("dropped.queue-full", droppedQueueFull.sum());
-        m.put("dropped.offline", droppedOffline.sum());
-        m.put("dropped.owner-busy", droppedOwnerBusy.sum());
-        m.put("dropped.expired", droppedExpired.sum());
-        m.put("dropped.too-large-for-client", droppedTooLargeForClient.sum());
-        m.put("dropped.no-share-member", droppedNoShareMember.sum());
-        m.put("shared.passed-over", sharedPassedOver.sum());
-        m.put("sessions.expired", sessionsExpired.sum());
-        m.put("sessions.taken-over", sessionsTakenOver.sum());
-        return m;
-    }
 }

@@ -5,19 +5,34 @@ import io.ternmq.config.LimitsConfig;
 import io.ternmq.config.PlatformConfig;
 import io.ternmq.config.RetainPolicy;
 import io.ternmq.config.WillPolicy;
+import io.ternmq.core.codec.ReasonCode;
+import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.UserProperty;
+import io.ternmq.core.topic.SubscriptionFilter;
 import io.ternmq.core.topic.TopicCheck;
 import io.ternmq.core.topic.Topics;
 import java.util.List;
 
 /**
- * The platform rules of PLATFORM.md section 3 in one place. Protocol handlers ask it; they never read the
- * config themselves, so each rule can be tested on its own and relaxed by one setting.
+ * The platform rules of PLATFORM.md section 3, and the limits of the {@code limits} section, in one place. The
+ * protocol handlers ask it for a verdict on each CONNECT, PUBLISH and SUBSCRIBE and carry the verdict out in their
+ * client's version; no handler reads the config. Each rule is a setting, so an operator can relax it, and each is
+ * tested on its own ({@code PlatformPolicyTest}).
  */
 public final class PlatformPolicy {
 
     /** The highest QoS the broker implements. QoS 2 has no handshake here, so it is not a setting. */
     public static final int MAX_QOS = 1;
+
+    /**
+     * What a SUBSCRIBE filter gets: the parsed filter and the QoS granted, or (filter null) the reason code of its
+     * refusal.
+     */
+    public record Subscription(SubscriptionFilter filter, int grantedQos, byte refusal) {
+        public boolean granted() {
+            return filter != null;
+        }
+    }
 
     private final PlatformConfig platform;
     private final LimitsConfig limits;
@@ -27,37 +42,108 @@ public final class PlatformPolicy {
         this.limits = limits;
     }
 
-    public LimitsConfig limits() {
-        return limits;
-    }
+    // ---- CONNECT ----
 
-    /** True when a CONNECT carrying a will must be refused; otherwise the will is accepted and discarded. */
-    public boolean refusesWill() {
-        return platform.willMessages() == WillPolicy.REFUSE;
-    }
-
-    /** True when a PUBLISH with RETAIN=1 is a violation; otherwise it is delivered with RETAIN cleared. */
-    public boolean refusesRetain() {
-        return platform.retainedMessages() == RetainPolicy.REFUSE;
+    /**
+     * The platform's verdict on a CONNECT: the client id's length, a will, the user properties (MQTT 5). A
+     * refusal carries the MQTT 5 CONNACK reason code; the 3.x return code is derived from it.
+     */
+    public Verdict connect(String clientId, boolean will, List<UserProperty> userProperties) {
+        if (clientId.codePointCount(0, clientId.length()) > limits.maxClientIdLength()) {
+            return Verdict.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client id longer than limits.max-client-id-length");
+        }
+        if (will && platform.willMessages() == WillPolicy.REFUSE) {
+            return Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "will messages are not supported");
+        }
+        String broken = checkUserProperties(userProperties);
+        return broken == null ? Verdict.ACCEPT : Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
     }
 
     /**
      * The keepalive the broker enforces: the client's value clamped into [keepalive-min, keepalive-max].
      * 0 ("no keepalive") becomes keepalive-max: the platform wants every connection to have one.
      */
-    public int clampKeepalive(int requestedSeconds) {
+    public int keepalive(int requestedSeconds) {
         if (requestedSeconds == 0) {
             return platform.keepaliveMax();
         }
         return Math.max(platform.keepaliveMin(), Math.min(platform.keepaliveMax(), requestedSeconds));
     }
 
-    /** The QoS granted in SUBACK for a requested QoS (0..2). */
-    public int grantedQos(int requested) {
-        if (platform.deliveryQos() == DeliveryQos.PUBLISHER) {
-            return MAX_QOS; // PLATFORM.md 3: SUBACK grants 1 for every accepted filter
+    /** A session's expiry interval in seconds, capped by {@code limits.max-session-expiry}. */
+    public long sessionExpiry(long requestedSeconds) {
+        return Math.min(requestedSeconds, limits.maxSessionExpiry());
+    }
+
+    /** What an MQTT 3.x clean session 0 gets: it never expires in 3.x terms, so the longest the broker keeps. */
+    public long persistentSessionExpiry() {
+        return limits.maxSessionExpiry();
+    }
+
+    // ---- what the broker tells an MQTT 5 client in CONNACK ----
+
+    public boolean retainAvailable() {
+        return platform.retainedMessages() != RetainPolicy.REFUSE;
+    }
+
+    /** The broker's Receive Maximum: unacknowledged QoS 1 PUBLISH a client may have outstanding. */
+    public int receiveMaximum() {
+        return limits.receiveMaximum();
+    }
+
+    /** The broker's Topic Alias Maximum for client-to-broker aliases (0: none). */
+    public int topicAliasMaximum() {
+        return limits.topicAliasMaximum();
+    }
+
+    /** The largest packet the broker accepts, fixed header included. */
+    public int maxPacketSize() {
+        return limits.maxPacketSize();
+    }
+
+    // ---- PUBLISH ----
+
+    /**
+     * The verdict on a PUBLISH, in the order a client learns of it: QoS and RETAIN refuse the packet (PLATFORM.md
+     * 3); a topic that is no topic name refuses it too (empty, wildcards, U+0000: MQTT-4.7.3-1, MQTT-3.3.2-2,
+     * MQTT-4.7.3-2); per-message limits leave it undelivered (topic length, payload, user properties, Response
+     * Topic, Correlation Data). MQTT 3.x messages have {@link MessageProperties#NONE}.
+     */
+    public Verdict publish(String topic, int qos, boolean retain, int payloadBytes, MessageProperties properties) {
+        if (qos > MAX_QOS) {
+            return Verdict.refuse(ReasonCode.QOS_NOT_SUPPORTED, "QoS 2 is not supported"); // MQTT-3.2.2-11
         }
-        return Math.min(requested, MAX_QOS);
+        if (retain && platform.retainedMessages() == RetainPolicy.REFUSE) {
+            return Verdict.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are not supported"); // MQTT-3.2.2-14
+        }
+        TopicCheck check = Topics.checkName(topic, limits.maxTopicLength());
+        switch (check) {
+            case OK -> { }
+            case EMPTY -> {
+                return Verdict.refuse(ReasonCode.PROTOCOL_ERROR, "invalid topic name: " + check.describe());
+            }
+            case TOO_LONG -> {
+                return Verdict.notDelivered(ReasonCode.TOPIC_NAME_INVALID, check.describe());
+            }
+            default -> {
+                return Verdict.refuse(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name: " + check.describe());
+            }
+        }
+        if (payloadBytes > limits.maxPayload()) {
+            // PLATFORM.md asks for 0x95, which is no PUBACK reason code (MQTT 5 3.4.2.1): strict clients drop the
+            // connection on it. 0x97 Quota exceeded is the valid code closest in meaning.
+            return Verdict.notDelivered(ReasonCode.QUOTA_EXCEEDED, "payload larger than " + limits.maxPayload() + " bytes");
+        }
+        String broken = checkUserProperties(properties.userProperties());
+        if (broken == null && properties.responseTopic() != null) {
+            broken = checkResponseTopic(properties.responseTopic());
+        }
+        if (broken == null && properties.correlationData() != null
+                && properties.correlationData().length > platform.maxCorrelationData()) {
+            broken = "correlation data longer than " + platform.maxCorrelationData() + " bytes";
+        }
+        return broken == null ? Verdict.ACCEPT : Verdict.notDelivered(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
     }
 
     /** The QoS a message published at publisherQos is delivered with on a subscription granted subscriptionQos. */
@@ -68,27 +154,35 @@ public final class PlatformPolicy {
         return Math.min(publisherQos, subscriptionQos);
     }
 
-    /** Validates a topic name of a PUBLISH. */
-    public TopicCheck checkTopicName(String topic) {
-        return Topics.checkName(topic, limits.maxTopicLength());
+    // ---- SUBSCRIBE ----
+
+    /**
+     * One filter of a SUBSCRIBE: a valid filter within {@code limits.max-topic-length} gets the QoS the platform
+     * grants (PLATFORM.md 3: 1 for every accepted filter; otherwise the requested QoS, at most 1); any other is
+     * refused with 0x8F Topic Filter invalid.
+     */
+    public Subscription subscription(String filter, int requestedQos) {
+        SubscriptionFilter parsed = SubscriptionFilter.parse(filter, limits.maxTopicLength());
+        if (parsed == null) {
+            return new Subscription(null, 0, ReasonCode.TOPIC_FILTER_INVALID);
+        }
+        int granted = platform.deliveryQos() == DeliveryQos.PUBLISHER ? MAX_QOS : Math.min(requestedQos, MAX_QOS);
+        return new Subscription(parsed, granted, ReasonCode.SUCCESS);
     }
 
-    /** Validates a topic filter of a SUBSCRIBE or UNSUBSCRIBE. */
-    public TopicCheck checkTopicFilter(String filter) {
-        return Topics.checkFilter(filter, limits.maxTopicLength());
+    /** True when a session that holds {@code held} subscriptions may add one ({@code limits.max-subscriptions-per-session}). */
+    public boolean subscriptionWithinQuota(int held, boolean alreadyHeld) {
+        return alreadyHeld || held < limits.maxSubscriptions();
     }
 
-    /** True when a payload of this many bytes is within {@code limits.max-payload}. */
-    public boolean payloadAllowed(int bytes) {
-        return bytes <= limits.maxPayload();
-    }
+    // ---- the rules behind the verdicts ----
 
     /**
      * PLATFORM.md 3 for the user properties of an MQTT 5 CONNECT or PUBLISH: at most
      * {@code platform.max-user-properties}, no key starting with '_', key plus value at most
      * {@code platform.max-user-property-length} characters. Returns the broken rule, or null.
      */
-    public String checkUserProperties(List<UserProperty> properties) {
+    String checkUserProperties(List<UserProperty> properties) {
         if (properties.size() > platform.maxUserProperties()) {
             return "more than " + platform.maxUserProperties() + " user properties";
         }
@@ -106,7 +200,7 @@ public final class PlatformPolicy {
     }
 
     /** A Response Topic: a valid topic name of at most {@code platform.max-response-topic-length}; the broken rule, or null. */
-    public String checkResponseTopic(String responseTopic) {
+    private String checkResponseTopic(String responseTopic) {
         if (responseTopic.codePointCount(0, responseTopic.length()) > platform.maxResponseTopicLength()) {
             return "response topic longer than " + platform.maxResponseTopicLength() + " characters";
         }
@@ -114,18 +208,7 @@ public final class PlatformPolicy {
         return check.ok() ? null : "response topic is not a valid topic name: " + check.describe();
     }
 
-    /** Correlation Data of at most {@code platform.max-correlation-data} bytes; the broken rule, or null. */
-    public String checkCorrelationData(byte[] correlationData) {
-        return correlationData.length > platform.maxCorrelationData()
-                ? "correlation data longer than " + platform.maxCorrelationData() + " bytes" : null;
-    }
-
     private static String abbreviate(String s) {
         return s.length() <= 32 ? s : s.substring(0, 32) + "...";
-    }
-
-    /** True when a client id is within {@code limits.max-client-id-length} (counted in characters). */
-    public boolean clientIdAllowed(String clientId) {
-        return clientId.codePointCount(0, clientId.length()) <= limits.maxClientIdLength();
     }
 }

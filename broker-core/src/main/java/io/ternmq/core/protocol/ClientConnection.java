@@ -9,11 +9,10 @@ import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.ternmq.core.routing.Router;
-import io.ternmq.core.session.Delivery;
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.session.Session;
-import java.util.List;
 import io.ternmq.core.session.SessionOwner;
+import io.ternmq.core.session.SessionRegistry;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -37,7 +36,7 @@ final class ClientConnection implements Connection {
     private final int protocolLevel;
     private final String clientId;
     private final SessionOwner owner;
-    private final Router router;
+    private final SessionRegistry registry;
     private final ClientSettings settings;
     private final OutboundPublishes outbound;
     private final AtomicInteger pending = new AtomicInteger();
@@ -46,13 +45,13 @@ final class ClientConnection implements Connection {
     private Session session;
 
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
-                     Router router, ClientSettings settings, int brokerAliasMaximum) {
+                     SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum) {
         this.channel = channel;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
         this.clientId = clientId;
         this.owner = owner;
-        this.router = router;
+        this.registry = registry;
         this.settings = settings;
         this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings, brokerAliasMaximum) : null;
     }
@@ -132,17 +131,11 @@ final class ClientConnection implements Connection {
         });
     }
 
-    /**
-     * The channel closed: let the session know, whatever the load; shared-subscription messages it held
-     * unacknowledged go to another member of their group.
-     */
+    /** The channel closed: the registry detaches the session (or ends it), whatever the load. */
     void closed() {
         owner.executeAlways(() -> {
             if (session != null) {
-                List<Delivery> orphans = session.detach(this);
-                if (!orphans.isEmpty()) {
-                    router.redeliver(orphans, clientId);
-                }
+                registry.detached(session, this);
                 session = null;
             }
         });

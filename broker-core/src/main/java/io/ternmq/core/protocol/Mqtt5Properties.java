@@ -46,15 +46,11 @@ final class Mqtt5Properties {
         return out;
     }
 
-    /** Properties holding just a Reason String, or none when the client asked for no problem information. */
-    static MqttProperties reasonString(String reason, boolean allowed) {
-        return reasonString(reason, allowed, 0, 0);
-    }
 
     /**
      * A Reason String for an acknowledgement whose other variable-header bytes are {@code otherBytes}, left out
      * when the client asked for no problem information or when it would make the packet larger than the client's
-     * Maximum Packet Size (MQTT-3.4.2-2, MQTT-3.2.2-19, MQTT-3.14.2-3); maximumPacketSize 0 means no limit.
+     * Maximum Packet Size (5.0 MQTT-3.4.2-2, MQTT-3.2.2-19, MQTT-3.14.2-3); maximumPacketSize 0 means no limit.
      */
     static MqttProperties reasonString(String reason, boolean allowed, long maximumPacketSize, int otherBytes) {
         if (!allowed || reason == null) {

@@ -12,7 +12,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.message.UserProperty;
-import io.ternmq.core.session.Delivery;
+import io.ternmq.core.message.Delivery;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -86,7 +86,7 @@ final class OutboundPublishes {
         String wireTopic = alias != null && !newAlias ? "" : topic;
         if (client.maximumPacketSize() > 0 && packetSize(ByteBufUtil.utf8Bytes(wireTopic), delivery.qos(),
                 propBytes + (alias != null ? 3 : 0), m.payload().length) > client.maximumPacketSize()) {
-            return null; // MQTT-3.1.2-24; an alias it would have set is not taken either
+            return null; // 5.0 MQTT-3.1.2-24, MQTT-3.1.2-25; an alias it would have set is not taken either
         }
         if (alias != null) {
             if (newAlias) {

@@ -1,7 +1,7 @@
 package io.ternmq.core.protocol;
 
-import io.ternmq.core.codec.MqttDecodeException;
-import io.ternmq.core.codec.ReasonCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -12,21 +12,34 @@ import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
-import java.util.concurrent.TimeUnit;
-import io.netty.util.ReferenceCountUtil;
-import io.ternmq.core.Broker;
+import io.ternmq.core.codec.MqttDecodeException;
+import io.ternmq.core.codec.ReasonCode;
+import io.ternmq.core.log.LogText;
+import io.ternmq.core.message.MessageProperties;
+import io.ternmq.core.message.PublishMessage;
+import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.policy.Verdict;
+import io.ternmq.core.routing.Router;
 import io.ternmq.core.session.Session;
+import io.ternmq.core.trace.MessageTrace;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What MQTT 3.x and 5.0 share after CONNECT: the packet dispatch, PINGREQ, acknowledgements, the keepalive
- * watchdog, socket writability and the end of the connection. The version-specific packets are the subclass's
- * (BifroMQ-style: the connect handler installs the right one, so nothing here asks "is this 5.0?").
+ * What MQTT 3.x and 5.0 share after CONNECT: the packet dispatch, the PUBLISH, SUBSCRIBE and UNSUBSCRIBE flows
+ * with the platform's verdicts, PINGREQ, acknowledgements, the keepalive watchdog, socket writability and the end
+ * of the connection. How a verdict reaches the client, and what only one version has (topic aliases, properties,
+ * reason codes), is the subclass's: the connect handler installs the right one, so nothing here asks "is this 5.0?"
+ * (BifroMQ's way).
  */
 abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
 
@@ -34,24 +47,72 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
-    protected final Broker broker;
     protected final ClientConnection connection;
+    protected final PlatformPolicy policy;
+    private final Router router;
+    private final Disconnector disconnector;
+    private final MessageTrace trace;
+    protected final BrokerMetrics metrics;
     /** The keepalive watchdog: 1.5 times the clamped keepalive, as nanoseconds of the channel's clock. */
     private final long keepaliveNanos;
     private Ticker clock;
     private long lastReadNanos;
     private ScheduledFuture<?> keepaliveCheck;
 
-    SessionPacketHandler(Broker broker, ClientConnection connection, long keepaliveMillis) {
-        this.broker = broker;
+    SessionPacketHandler(ClientConnection connection, long keepaliveMillis, PlatformPolicy policy, Router router,
+                         Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics) {
         this.connection = connection;
+        this.policy = policy;
+        this.router = router;
+        this.disconnector = disconnector;
+        this.trace = trace;
+        this.metrics = metrics;
         this.keepaliveNanos = TimeUnit.MILLISECONDS.toNanos(keepaliveMillis);
     }
 
+    // ---- what differs between versions ----
+
+    /** The PUBLISH's topic (5.0: after its topic alias); null once it was refused. */
+    protected abstract String topic(ChannelHandlerContext ctx, MqttPublishMessage publish);
+
+    /** The properties forwarded with the message; {@link MessageProperties#NONE} in 3.x. */
+    protected abstract MessageProperties properties(MqttPublishMessage publish);
+
+    /** When the message expires, as {@link System#nanoTime()}, or 0 for never. */
+    protected abstract long expiresAtNanos(MqttPublishMessage publish);
+
+    /** 5.0: counts a QoS 1 PUBLISH against the broker's Receive Maximum; false once it was refused. */
+    protected boolean admitted(ChannelHandlerContext ctx, int qos) {
+        return true;
+    }
+
+    /** The QoS 1 PUBLISH counted by {@link #admitted} is being acknowledged. On the owner. */
+    protected void acknowledging() {
+    }
+
+    /** The PUBACK for a QoS 1 PUBLISH; a 3.x PUBACK carries no reason code and so acknowledges either way. */
+    protected abstract MqttMessage pubAck(int packetId, byte reasonCode, String reason);
+
+    /** 5.0: a SUBSCRIBE that must be refused as a whole (a Subscription Identifier); false once it was. */
+    protected boolean subscribeAllowed(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
+        return true;
+    }
+
+    /** The SUBACK return code of a refused filter: 5.0 the reason code, 3.1.1 0x80. */
+    protected abstract int subAckFailure(byte reasonCode);
+
+    protected abstract MqttMessage subAck(int packetId, int[] codes);
+
+    protected abstract MqttMessage unsubAck(int packetId, short[] codes);
+
+    protected abstract void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect);
+
+    // ---- keepalive ----
+
     /**
-     * Starts the keepalive watchdog (MQTT-3.1.2-24). It lives here rather than in an IdleStateHandler of its own:
-     * one handler context, one handler and one task object fewer for every connection (about 200 bytes each at
-     * tens of thousands of idle devices).
+     * Starts the keepalive watchdog (3.1.1 MQTT-3.1.2-24, 5.0 MQTT-3.1.2-22). It lives here rather than in an
+     * IdleStateHandler of its own: one handler context, one handler and one task object fewer for every connection
+     * (about 200 bytes each at tens of thousands of idle devices).
      */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -80,9 +141,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         }
         long idle = clock.nanoTime() - lastReadNanos;
         if (idle >= keepaliveNanos) {
-            // MQTT-3.1.2-22: one and a half keepalive periods without a packet.
-            broker.disconnector().close(ctx, connection.clientId(), ReasonCode.KEEP_ALIVE_TIMEOUT,
-                    "keepalive expired");
+            disconnector.close(ctx, connection.clientId(), ReasonCode.KEEP_ALIVE_TIMEOUT, "keepalive expired");
         } else {
             checkKeepaliveIn(ctx, keepaliveNanos - idle);
         }
@@ -99,6 +158,8 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         }
         super.channelReadComplete(ctx);
     }
+
+    // ---- dispatch ----
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -133,13 +194,106 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    protected abstract void publish(ChannelHandlerContext ctx, MqttPublishMessage publish);
+    // ---- PUBLISH ----
 
-    protected abstract void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe);
+    private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        MqttFixedHeader fixed = publish.fixedHeader();
+        int qos = fixed.qosLevel().value();
+        String topic = topic(ctx, publish);
+        if (topic == null) {
+            return;
+        }
+        int packetId = publish.variableHeader().packetId();
+        ByteBuf payload = publish.content();
+        MessageProperties properties = properties(publish);
+        Verdict verdict = policy.publish(topic, qos, fixed.isRetain(), payload.readableBytes(), properties);
+        if (verdict.outcome() == Verdict.Outcome.REFUSE) {
+            violation(ctx, verdict.reasonCode(), verdict.reason());
+            return;
+        }
+        if (!admitted(ctx, qos)) {
+            return;
+        }
+        metrics.publishesReceived.increment();
+        if (verdict.outcome() == Verdict.Outcome.NOT_DELIVERED) {
+            // A per-message limit, not a protocol error: not delivered, counted, the connection stays up.
+            metrics.droppedPlatformRule.increment();
+            LOG.debug("not delivering PUBLISH of {} to '{}': {}", LogText.of(connection.clientId()),
+                    LogText.of(topic), verdict.reason());
+            if (qos == 1) {
+                submit(ctx, session -> {
+                    acknowledging();
+                    reply(pubAck(packetId, verdict.reasonCode(), verdict.reason()));
+                });
+            }
+            return;
+        }
+        // The decoder made the payload a heap buffer of exactly its bytes: the message takes its array as it is.
+        PublishMessage message = new PublishMessage(topic, qos,
+                ByteBufUtil.getBytes(payload, payload.readerIndex(), payload.readableBytes(), false),
+                connection.clientId(), properties, expiresAtNanos(publish));
+        if (trace.traces(connection.clientId(), topic)) {
+            trace.publish(connection.clientId(), connection.protocolLevel(), connection.transport(), message);
+        }
+        submit(ctx, session -> {
+            router.route(message);
+            if (qos == 1) {
+                acknowledging(); // before the PUBACK, or the client's next PUBLISH may count one too many
+                reply(pubAck(packetId, ReasonCode.SUCCESS, null));
+            }
+        });
+    }
 
-    protected abstract void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe);
+    // ---- SUBSCRIBE and UNSUBSCRIBE ----
 
-    protected abstract void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect);
+    private void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
+        if (!subscribeAllowed(ctx, subscribe)) {
+            return;
+        }
+        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
+        PlatformPolicy.Subscription[] subscriptions = new PlatformPolicy.Subscription[requested.size()];
+        boolean[] noLocal = new boolean[requested.size()];
+        for (int i = 0; i < requested.size(); i++) {
+            MqttTopicSubscription s = requested.get(i);
+            subscriptions[i] = policy.subscription(s.topicFilter(), s.option().qos().value());
+            noLocal[i] = s.option().isNoLocal(); // always false from a 3.x client
+            if (subscriptions[i].granted() && subscriptions[i].filter().shared() && noLocal[i]) {
+                violation(ctx, ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // MQTT-3.8.3-4
+                return;
+            }
+        }
+        int packetId = subscribe.variableHeader().messageId();
+        submit(ctx, session -> {
+            int[] codes = new int[subscriptions.length];
+            for (int i = 0; i < codes.length; i++) {
+                PlatformPolicy.Subscription s = subscriptions[i];
+                if (!s.granted()) {
+                    codes[i] = subAckFailure(s.refusal());
+                } else if (!policy.subscriptionWithinQuota(session.subscriptionCount(),
+                        session.hasSubscription(s.filter().full()))) {
+                    codes[i] = subAckFailure(ReasonCode.QUOTA_EXCEEDED); // limits.max-subscriptions-per-session
+                } else {
+                    session.subscribe(s.filter(), s.grantedQos(), noLocal[i]);
+                    codes[i] = s.grantedQos();
+                }
+            }
+            reply(subAck(packetId, codes));
+        });
+    }
+
+    private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
+        List<String> filters = List.copyOf(unsubscribe.payload().topics());
+        int packetId = unsubscribe.variableHeader().messageId();
+        submit(ctx, session -> {
+            short[] codes = new short[filters.size()];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = session.unsubscribe(filters.get(i)) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
+            }
+            reply(unsubAck(packetId, codes));
+        });
+    }
+
+    // ---- closing ----
 
     /**
      * A protocol violation: nothing more from this client is acted on from now, and the DISCONNECT (MQTT 5) and
@@ -148,8 +302,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     protected final void violation(ChannelHandlerContext ctx, byte reasonCode, String reason) {
         Disconnector.markClosing(ctx.channel());
         ctx.channel().config().setAutoRead(false);
-        connection.owner().executeAlways(
-                () -> broker.disconnector().violation(ctx, connection.clientId(), reasonCode, reason));
+        connection.owner().executeAlways(() -> disconnector.violation(ctx, connection.clientId(), reasonCode, reason));
     }
 
     /**
@@ -160,15 +313,14 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     private void malformed(ChannelHandlerContext ctx, MqttDecodeException cause) {
         Disconnector.markClosing(ctx.channel());
         ctx.channel().config().setAutoRead(false);
-        connection.owner().executeAlways(() -> broker.disconnector().malformed(ctx, connection.clientId(), cause));
+        connection.owner().executeAlways(() -> disconnector.malformed(ctx, connection.clientId(), cause));
     }
 
     /** Runs work on the session's owner; a connection whose owner cannot take more is closed. */
     protected final void submit(ChannelHandlerContext ctx, Consumer<Session> work) {
         if (!connection.submit(work)) {
-            broker.metrics().droppedOwnerBusy.increment();
-            broker.disconnector().close(ctx, connection.clientId(), ReasonCode.SERVER_UNAVAILABLE,
-                    "session owner overloaded");
+            metrics.droppedOwnerBusy.increment();
+            disconnector.close(ctx, connection.clientId(), ReasonCode.SERVER_UNAVAILABLE, "session owner overloaded");
         }
     }
 
@@ -194,11 +346,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("closing client {} after an error", connection.clientId(), cause);
+        LOG.debug("closing client {} after an error", LogText.of(connection.clientId()), cause);
         ctx.close();
-    }
-
-    static String abbreviate(String topic) {
-        return io.ternmq.core.log.LogText.of(topic);
     }
 }

@@ -1,9 +1,9 @@
 package io.ternmq.core.routing;
 
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
-import io.ternmq.core.session.Delivery;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.Subscriber;
@@ -21,19 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message to another owner never blocks: if that owner's queue is full the message is dropped and counted.
  *
  * <p>A shared subscription group ({@code $share/{group}/{filter}}) gets each message once: the next online
- * member in round-robin order that is keeping up (fewer than half of {@code limits.max-queued-messages}
- * waiting for it: queued, or handed over and not yet taken by its owner), so a member that falls behind is passed
- * over instead of overflowing its queue; if every online member is behind, the one with the least waiting; with
- * none online, the next member whose session keeps messages offline.
+ * member in round-robin order that is keeping up (fewer than {@code behindAt} messages waiting for it: queued, or
+ * handed over and not yet taken by its owner), so a member that falls behind is passed over instead of
+ * overflowing its queue; if every online member is behind, the one with the least waiting; with none online, the
+ * next member whose session keeps messages offline. What a departing member held comes back here, the one route
+ * for such messages ({@link #redeliver}).
  */
-public final class Router {
+public final class Router implements SessionRegistry.SharedRedelivery {
 
-    private final TopicTrie<Subscriber> trie;
-    private final SessionRegistry registry;
-    private final PlatformPolicy policy;
-    private final BrokerMetrics metrics;
     /** Round-robin positions by share key, at most this many (a bound on what clients can make it hold). */
     static final int MAX_GROUP_CURSORS = 65_536;
+
+    private final TopicTrie<Subscriber> trie;
+    private final PlatformPolicy policy;
+    private final BrokerMetrics metrics;
     private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
     /**
      * A shared-group member with this many messages waiting or more (queued, or on their way to its owner) is
@@ -41,12 +42,12 @@ public final class Router {
      */
     private final int behindAt;
 
-    public Router(TopicTrie<Subscriber> trie, SessionRegistry registry, PlatformPolicy policy, BrokerMetrics metrics) {
+    /** @param behindAt waiting messages that make a shared-group member "behind" (half of its queue bound) */
+    public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics, int behindAt) {
         this.trie = trie;
-        this.registry = registry;
         this.policy = policy;
         this.metrics = metrics;
-        this.behindAt = Math.max(1, policy.limits().maxQueuedMessages() / 2);
+        this.behindAt = Math.max(1, behindAt);
     }
 
     /** Routes the message; returns how many sessions it was handed to. */
@@ -60,10 +61,10 @@ public final class Router {
             // The common device case (one subscriber per topic): no de-duplication maps on the hot path.
             Subscriber only = matched.get(0);
             boolean local = only.noLocal() && only.clientId().equals(message.publisherId());
-            return !local && toSubscriber(message, only.clientId(), only.qos()) ? 1 : 0;
+            return !local && hand(only.session(), delivery(message, message.qos(), only, null)) ? 1 : 0;
         }
         // A client matched by overlapping filters gets one copy, at the highest QoS of those filters (MQTT-3.3.4-2).
-        Map<String, Integer> targets = new HashMap<>();
+        Map<Session, Integer> targets = new HashMap<>();
         Map<String, List<Subscriber>> groups = null;
         for (Subscriber s : matched) {
             if (s.shareKey() != null) {
@@ -72,12 +73,13 @@ public final class Router {
                 }
                 groups.computeIfAbsent(s.shareKey(), k -> new ArrayList<>()).add(s);
             } else if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) { // MQTT-3.8.3-3
-                targets.merge(s.clientId(), s.qos(), Math::max);
+                targets.merge(s.session(), s.qos(), Math::max);
             }
         }
         int handed = 0;
-        for (Map.Entry<String, Integer> target : targets.entrySet()) {
-            if (toSubscriber(message, target.getKey(), target.getValue())) {
+        for (Map.Entry<Session, Integer> target : targets.entrySet()) {
+            Delivery d = new Delivery(message, policy.deliveredQos(message.qos(), target.getValue()));
+            if (hand(target.getKey(), d)) {
                 handed++;
             }
         }
@@ -91,16 +93,11 @@ public final class Router {
         return handed;
     }
 
-    private boolean toSubscriber(PublishMessage message, String clientId, int subscriptionQos) {
-        Session session = registry.get(clientId);
-        return session != null
-                && hand(session, new Delivery(message, policy.deliveredQos(message.qos(), subscriptionQos)));
-    }
-
     /**
      * Shared deliveries a departed member never had acknowledged go to another member of their group; with no
      * other member they are dropped and counted.
      */
+    @Override
     public void redeliver(List<Delivery> orphans, String departedClientId) {
         for (Delivery orphan : orphans) {
             List<Subscriber> members = new ArrayList<>();
@@ -126,15 +123,13 @@ public final class Router {
         }
         AtomicInteger cursor = groupCursors.computeIfAbsent(shareKey, k -> new AtomicInteger());
         int start = Math.floorMod(cursor.getAndIncrement(), members.size());
-        Session least = null; // the online member with the least waiting, when every online member is behind
-        Subscriber leastMember = null;
+        Subscriber least = null; // the online member with the least waiting, when every online member is behind
         int leastLoad = Integer.MAX_VALUE;
-        Session offline = null; // the first member in turn whose session keeps messages offline
-        Subscriber offlineMember = null;
+        Subscriber offline = null; // the first member in turn whose session keeps messages offline
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get((start + i) % members.size());
-            Session session = registry.get(member.clientId());
-            if (session == null || member.clientId().equals(excluded)) {
+            Session session = member.session();
+            if (member.clientId().equals(excluded)) {
                 continue;
             }
             if (session.connection() != null) {
@@ -145,43 +140,62 @@ public final class Router {
                         cursor.addAndGet(i);
                         metrics.sharedPassedOver.increment();
                     }
-                    return handShared(session, shared(message, publisherQos, member, shareKey));
+                    return handShared(member, message, publisherQos, shareKey);
                 }
                 if (load < leastLoad) {
-                    least = session;
-                    leastMember = member;
+                    least = member;
                     leastLoad = load;
                 }
             } else if (offline == null && session.persistent()) {
-                offline = session;
-                offlineMember = member;
+                offline = member;
             }
         }
         if (least != null) {
-            return handShared(least, shared(message, publisherQos, leastMember, shareKey));
+            return handShared(least, message, publisherQos, shareKey);
         }
-        return offline != null && handShared(offline, shared(message, publisherQos, offlineMember, shareKey));
+        return offline != null && handShared(offline, message, publisherQos, shareKey);
     }
 
-    /** Hands a shared delivery over, counting it as on its way to the member until its owner takes it. */
-    private boolean handShared(Session session, Delivery delivery) {
+    private Delivery delivery(PublishMessage message, int publisherQos, Subscriber subscriber, String shareKey) {
+        return new Delivery(message, policy.deliveredQos(publisherQos, subscriber.qos()), shareKey);
+    }
+
+    /**
+     * Hands a shared delivery over, counting it on the member as on its way until its owner takes it: this class
+     * raises that count and lowers it, and nothing else does.
+     */
+    private boolean handShared(Subscriber member, PublishMessage message, int publisherQos, String shareKey) {
+        Session session = member.session();
+        Delivery delivery = delivery(message, publisherQos, member, shareKey);
         session.sharedHandedOver();
-        if (hand(session, delivery)) {
+        if (session.owner().runOrExecute(() -> {
+            session.sharedArrived();
+            arrive(session, delivery);
+        })) {
             return true;
         }
         session.sharedArrived();
+        metrics.droppedOwnerBusy.increment();
         return false;
     }
 
-    private Delivery shared(PublishMessage message, int publisherQos, Subscriber member, String shareKey) {
-        return new Delivery(message, policy.deliveredQos(publisherQos, member.qos()), shareKey);
-    }
-
     private boolean hand(Session session, Delivery delivery) {
-        if (session.owner().runOrExecute(() -> session.deliver(delivery))) {
+        if (session.owner().runOrExecute(() -> arrive(session, delivery))) {
             return true;
         }
         metrics.droppedOwnerBusy.increment();
         return false;
+    }
+
+    /** On the target's owner: a session that ended since it was matched passes a shared message on. */
+    private void arrive(Session session, Delivery delivery) {
+        if (session.deliver(delivery)) {
+            return;
+        }
+        if (delivery.shareKey() != null) {
+            redeliver(List.of(delivery), session.clientId());
+        } else {
+            metrics.droppedOffline.increment();
+        }
     }
 }

@@ -1,11 +1,13 @@
 package io.ternmq.core.session;
 
+import io.ternmq.core.message.Delivery;
 import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Session state on the heap. Owner-thread confined, like every {@link SessionData}. The containers are made on
@@ -15,7 +17,7 @@ import java.util.Map;
 public final class InMemorySessionData implements SessionData {
 
     private final int maxQueued;
-    private Map<String, Integer> subscriptions = Map.of();
+    private LinkedHashMap<String, StoredSubscription> subscriptions;
     private ArrayDeque<Delivery> queue;
     private LinkedHashMap<Integer, Delivery> inflight;
 
@@ -27,21 +29,31 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public Map<String, Integer> subscriptions() {
-        return Collections.unmodifiableMap(subscriptions);
+    public List<StoredSubscription> subscriptions() {
+        return subscriptions == null ? List.of() : List.copyOf(subscriptions.values());
     }
 
     @Override
-    public void putSubscription(String filter, int options) {
-        if (subscriptions.isEmpty()) {
-            subscriptions = new HashMap<>(4);
+    public boolean hasSubscription(String filter) {
+        return subscriptions != null && subscriptions.containsKey(filter);
+    }
+
+    @Override
+    public int subscriptionCount() {
+        return subscriptions == null ? 0 : subscriptions.size();
+    }
+
+    @Override
+    public void putSubscription(StoredSubscription subscription) {
+        if (subscriptions == null) {
+            subscriptions = new LinkedHashMap<>(4);
         }
-        subscriptions.put(filter, options);
+        subscriptions.put(subscription.filter(), subscription);
     }
 
     @Override
     public void removeSubscription(String filter) {
-        if (!subscriptions.isEmpty()) {
+        if (subscriptions != null) {
             subscriptions.remove(filter);
         }
     }
@@ -73,31 +85,14 @@ public final class InMemorySessionData implements SessionData {
 
     @Override
     public int dropQueuedQos0() {
-        if (queue == null) {
-            return 0;
-        }
-        int dropped = 0;
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next().qos() == 0) {
-                it.remove();
-                dropped++;
-            }
-        }
-        return dropped;
+        return removeQueuedIf(d -> d.qos() == 0).size();
     }
 
     @Override
-    public java.util.List<Delivery> removeQueuedIf(java.util.function.Predicate<Delivery> predicate) {
-        java.util.List<Delivery> removed = new java.util.ArrayList<>();
-        if (queue == null) {
-            return removed;
-        }
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            Delivery d = it.next();
-            if (predicate.test(d)) {
-                it.remove();
-                removed.add(d);
-            }
+    public List<Delivery> removeQueuedIf(Predicate<Delivery> predicate) {
+        List<Delivery> removed = new ArrayList<>();
+        if (queue != null) {
+            removeIf(queue.iterator(), predicate, removed);
         }
         return removed;
     }
@@ -116,6 +111,11 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
+    public Delivery inflight(int packetId) {
+        return inflight == null ? null : inflight.get(packetId);
+    }
+
+    @Override
     public boolean inflightContains(int packetId) {
         return inflight != null && inflight.containsKey(packetId);
     }
@@ -126,7 +126,33 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public Map<Integer, Delivery> inflight() {
-        return inflight == null ? Map.of() : Collections.unmodifiableMap(inflight);
+    public List<Integer> inflightIds() {
+        return inflight == null ? List.of() : List.copyOf(inflight.keySet());
+    }
+
+    @Override
+    public List<Delivery> removeInflightIf(Predicate<Delivery> predicate) {
+        List<Delivery> removed = new ArrayList<>();
+        if (inflight != null) {
+            Iterator<Map.Entry<Integer, Delivery>> it = inflight.entrySet().iterator();
+            while (it.hasNext()) {
+                Delivery d = it.next().getValue();
+                if (predicate.test(d)) {
+                    it.remove();
+                    removed.add(d);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static void removeIf(Iterator<Delivery> it, Predicate<Delivery> predicate, List<Delivery> removed) {
+        while (it.hasNext()) {
+            Delivery d = it.next();
+            if (predicate.test(d)) {
+                it.remove();
+                removed.add(d);
+            }
+        }
     }
 }

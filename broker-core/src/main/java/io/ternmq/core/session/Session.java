@@ -2,16 +2,20 @@ package io.ternmq.core.session;
 
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.topic.SubscriptionFilter;
+import io.ternmq.core.topic.TopicTrie;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 /**
- * One client id's session. Every method runs on its {@link SessionOwner}; nothing here is locked.
+ * One client id's session. Every method runs on its {@link SessionOwner}; nothing here is locked. Its state lives
+ * in the {@link SessionData} the {@link SessionStore} gave it; its subscriptions are also in the topic trie, which
+ * is how messages find it. Its life (attach, detach, end) is driven by the {@link SessionRegistry}.
  *
  * <p>Delivery keeps order: a message goes straight to the socket only when nothing is queued ahead of it, the
  * socket is writable and (QoS 1) the in-flight window has room; otherwise it joins the bounded queue, which
@@ -21,7 +25,7 @@ import java.util.Map;
  */
 public final class Session {
 
-    /** Session Expiry Interval meaning "never" (MQTT 5 0xFFFFFFFF; MQTT 3.x clean session 0). */
+    /** Session Expiry Interval meaning "never" (MQTT 5 0xFFFFFFFF). */
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
     private static final VarHandle BACKLOG;
@@ -40,7 +44,8 @@ public final class Session {
     private final boolean persistent;
     private final SessionOwner owner;
     private final SessionData data;
-    private final SessionRegistry registry;
+    private final TopicTrie<Subscriber> trie;
+    private final BrokerMetrics metrics;
     private final int maxInflight;
 
     private volatile Connection connection;
@@ -62,21 +67,23 @@ public final class Session {
     @SuppressWarnings("unused") // through BACKLOG
     private int backlog;
     /**
-     * Shared-subscription deliveries handed to this session's owner by a {@code Router} on another thread and not
-     * yet taken: without them a burst routed before the owner runs would all see the same short queue.
+     * Shared-subscription deliveries a {@code Router} handed to this session's owner and the owner has not taken
+     * yet; raised and lowered by the Router alone. Without it a burst routed before the owner runs would all see
+     * the same short queue.
      */
     @SuppressWarnings("unused") // through SHARED_ON_THE_WAY
     private int sharedOnTheWay;
     /** The pending end of this session while it is offline with a finite expiry; cancelled when it resumes. */
-    private java.util.concurrent.ScheduledFuture<?> expiryTimer;
+    private ScheduledFuture<?> expiryTimer;
 
-    Session(String clientId, boolean persistent, SessionOwner owner, SessionData data, SessionRegistry registry,
-            int maxInflight, long expiryIntervalSeconds) {
+    Session(String clientId, boolean persistent, SessionOwner owner, SessionData data, TopicTrie<Subscriber> trie,
+            BrokerMetrics metrics, int maxInflight, long expiryIntervalSeconds) {
         this.clientId = clientId;
         this.persistent = persistent;
         this.owner = owner;
         this.data = data;
-        this.registry = registry;
+        this.trie = trie;
+        this.metrics = metrics;
         this.maxInflight = maxInflight;
         this.expiryIntervalSeconds = expiryIntervalSeconds;
     }
@@ -85,7 +92,7 @@ public final class Session {
         return clientId;
     }
 
-    /** True when its state lives in the {@link SessionStore} (a session that may outlive its connection). */
+    /** True when it may outlive its connection (3.x clean session 0, 5.0 Session Expiry Interval above 0). */
     public boolean persistent() {
         return persistent;
     }
@@ -98,41 +105,18 @@ public final class Session {
         return connection;
     }
 
-    /** For tests and the admin API: queued (not yet sent) deliveries. */
+    /** Queued (not yet sent) deliveries. */
     public int queued() {
         return data.queueSize();
     }
 
-    /** The queue's length as last published by the owner; any thread may read it, it may lag. */
-    private int backlog() {
-        return (int) BACKLOG.getOpaque(this);
-    }
-
-    /**
-     * What waits for this session as a shared-group member: its queue plus the shared deliveries on their way to
-     * its owner. Any thread may read it.
-     */
-    public int sharedLoad() {
-        return backlog() + (int) SHARED_ON_THE_WAY.getOpaque(this);
-    }
-
-    /** A {@code Router} is about to hand this session a shared delivery. Any thread. */
-    public void sharedHandedOver() {
-        SHARED_ON_THE_WAY.getAndAdd(this, 1);
-    }
-
-    /** A shared delivery counted by {@link #sharedHandedOver} reached the owner, or was never handed over. */
-    public void sharedArrived() {
-        SHARED_ON_THE_WAY.getAndAdd(this, -1);
-    }
-
-    /** For tests and the admin API: QoS 1 deliveries sent and not yet acknowledged. */
+    /** QoS 1 deliveries sent and not yet acknowledged. */
     public int inflight() {
         return data.inflightSize();
     }
 
-    /** Filters with their options byte (bits 0-1 QoS, bit 2 No Local). */
-    public Map<String, Integer> subscriptions() {
+    /** Its subscriptions, in the order they were made. */
+    public List<StoredSubscription> subscriptions() {
         return data.subscriptions();
     }
 
@@ -153,14 +137,34 @@ public final class Session {
         return detachGeneration;
     }
 
-    // ---- lifecycle, driven by SessionRegistry ----
+    // ---- shared-group load, the Router's count ----
+
+    /**
+     * What waits for this session as a shared-group member: its queue plus the shared deliveries on their way to
+     * its owner. Any thread may read it.
+     */
+    public int sharedLoad() {
+        return (int) BACKLOG.getOpaque(this) + (int) SHARED_ON_THE_WAY.getOpaque(this);
+    }
+
+    /** The Router is handing this session a shared delivery. Any thread. */
+    public void sharedHandedOver() {
+        SHARED_ON_THE_WAY.getAndAdd(this, 1);
+    }
+
+    /** A delivery counted by {@link #sharedHandedOver} reached the owner, or was never handed over. */
+    public void sharedArrived() {
+        SHARED_ON_THE_WAY.getAndAdd(this, -1);
+    }
+
+    // ---- life, driven by SessionRegistry ----
 
     void attach(Connection newConnection) {
         cancelExpiry();
         this.connection = newConnection;
     }
 
-    void expiryTimer(java.util.concurrent.ScheduledFuture<?> timer) {
+    void expiryTimer(ScheduledFuture<?> timer) {
         cancelExpiry();
         this.expiryTimer = timer;
     }
@@ -180,7 +184,7 @@ public final class Session {
         if (connection == null) {
             return;
         }
-        resendPending = data.inflightSize() == 0 ? null : new ArrayDeque<>(data.inflight().keySet());
+        resendPending = data.inflightSize() == 0 ? null : new ArrayDeque<>(data.inflightIds());
         drain();
         connection.flush();
     }
@@ -193,54 +197,43 @@ public final class Session {
         }
     }
 
-    /**
-     * The connection went away. A session with expiry 0 ends with it; otherwise QoS 1 state stays and the
-     * expiry clock starts. Returns the shared-subscription deliveries this session held but had not had
-     * acknowledged: they belong to another member of their group now (MQTT 5 4.8.2), the caller reroutes them.
-     */
-    public List<Delivery> detach(Connection gone) {
+    /** The connection went away; false when it was not this session's (any more), which changes nothing. */
+    boolean detach(Connection gone) {
         if (connection != gone || discarded) {
-            return List.of();
+            return false;
         }
         connection = null;
         resendPending = null;
         detachGeneration++;
-        List<Delivery> orphans = takeSharedDeliveries();
-        if (expiryIntervalSeconds == 0) {
-            registry.end(this);
-        } else {
-            metrics().droppedOffline.add(data.dropQueuedQos0());
-            publishBacklog();
-            registry.scheduleExpiry(this);
-        }
-        return orphans;
+        return true;
     }
 
+    /** Offline, QoS 0 messages are not kept (PLATFORM.md 5): they leave the queue, counted. */
+    void dropQueuedQos0() {
+        metrics.droppedOffline.add(data.dropQueuedQos0());
+        publishBacklog();
+    }
+
+    /**
+     * The shared-subscription deliveries this session held but had not had acknowledged: they belong to another
+     * member of their group once it goes away (MQTT 5 4.8.2).
+     */
     List<Delivery> takeSharedDeliveries() {
-        List<Delivery> orphans = new ArrayList<>();
-        for (Map.Entry<Integer, Delivery> e : new ArrayList<>(data.inflight().entrySet())) {
-            if (e.getValue().shareKey() != null) {
-                data.removeInflight(e.getKey());
-                orphans.add(e.getValue());
-            }
-        }
+        List<Delivery> orphans = data.removeInflightIf(d -> d.shareKey() != null);
         orphans.addAll(data.removeQueuedIf(d -> d.shareKey() != null));
         publishBacklog();
         return orphans;
     }
 
-    /** Unsubscribes everything and forgets the stored state; the session object is dead afterwards. */
+    /** Takes every subscription out of the trie; the session is dead afterwards. */
     void discard() {
         discarded = true;
         cancelExpiry();
-        for (String filter : new ArrayList<>(data.subscriptions().keySet())) {
-            SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
+        for (StoredSubscription s : data.subscriptions()) {
+            SubscriptionFilter parsed = SubscriptionFilter.parse(s.filter(), Integer.MAX_VALUE);
             if (parsed != null) {
-                registry.trie().unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+                trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
             }
-        }
-        if (persistent) {
-            registry.store().remove(clientId);
         }
     }
 
@@ -251,14 +244,9 @@ public final class Session {
         if (discarded) {
             return; // a dead session must leave nothing in the trie
         }
-        registry.trie().subscribe(filter.trieFilter(), filter.trieKey(clientId),
-                new Subscriber(clientId, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full()));
-        data.putSubscription(filter.full(), grantedQos | (noLocal ? 0x04 : 0));
-    }
-
-    /** True when subscribing to this filter keeps the session within {@code max} subscriptions. */
-    public boolean hasRoomFor(String filter, int max) {
-        return data.subscriptions().containsKey(filter) || data.subscriptions().size() < max;
+        trie.subscribe(filter.trieFilter(), filter.trieKey(clientId),
+                new Subscriber(this, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full()));
+        data.putSubscription(new StoredSubscription(filter.full(), grantedQos, noLocal));
     }
 
     /** Adds a validated, ordinary filter at its granted QoS. */
@@ -266,15 +254,24 @@ public final class Session {
         subscribe(new SubscriptionFilter(filter, filter, null), grantedQos, false);
     }
 
+    /** True when the session holds this filter already. */
+    public boolean hasSubscription(String filter) {
+        return data.hasSubscription(filter);
+    }
+
+    public int subscriptionCount() {
+        return data.subscriptionCount();
+    }
+
     /** Removes a filter; true if the session had it. */
     public boolean unsubscribe(String filter) {
         if (discarded) {
             return false;
         }
-        boolean had = data.subscriptions().containsKey(filter);
+        boolean had = data.hasSubscription(filter);
         SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
         if (parsed != null) {
-            registry.trie().unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+            trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
         }
         data.removeSubscription(filter);
         return had;
@@ -282,27 +279,21 @@ public final class Session {
 
     // ---- delivery ----
 
-    /** A message routed to this session. */
-    public void deliver(Delivery delivery) {
-        if (delivery.shareKey() != null) {
-            sharedArrived(); // Router.handShared counted it on its way here
-        }
+    /**
+     * A message routed to this session. False, taking nothing, when the session ended between the routing
+     * decision and this call: the caller routes a shared message to another member.
+     */
+    public boolean deliver(Delivery delivery) {
         if (discarded) {
-            // It ended between the routing decision and this task: a shared message goes to another member.
-            if (delivery.shareKey() != null) {
-                registry.orphaned(List.of(delivery), clientId);
-            } else {
-                metrics().droppedOffline.increment();
-            }
-            return;
+            return false;
         }
         if (connection == null) {
             if (delivery.qos() == 0) {
-                metrics().droppedOffline.increment();
+                metrics.droppedOffline.increment();
             } else {
                 enqueue(delivery);
             }
-            return;
+            return true;
         }
         if (data.queueSize() == 0 && canSend(delivery)) {
             send(delivery);
@@ -311,6 +302,7 @@ public final class Session {
             drain();
         }
         connection.flush();
+        return true;
     }
 
     /** The client acknowledged a QoS 1 delivery. */
@@ -334,7 +326,7 @@ public final class Session {
 
     private void enqueue(Delivery delivery) {
         if (data.offer(delivery) != null) {
-            metrics().droppedQueueFull.increment();
+            metrics.droppedQueueFull.increment();
         }
         publishBacklog();
     }
@@ -346,10 +338,10 @@ public final class Session {
     private void drain() {
         while (resendPendingCount() > 0 && connection.isWritable() && unacknowledgedOnThisConnection() < window()) {
             int packetId = resendPending.poll();
-            Delivery delivery = data.inflight().get(packetId);
+            Delivery delivery = data.inflight(packetId);
             if (delivery != null && !connection.writePublish(delivery, packetId, true)) {
                 data.removeInflight(packetId);
-                metrics().droppedTooLargeForClient.increment();
+                metrics.droppedTooLargeForClient.increment();
             }
         }
         if (resendPendingCount() > 0) {
@@ -386,18 +378,18 @@ public final class Session {
 
     private void send(Delivery delivery) {
         if (delivery.message().expired(System.nanoTime())) {
-            metrics().droppedExpired.increment(); // MQTT-3.3.2-5: expired before onward delivery started
+            metrics.droppedExpired.increment(); // MQTT-3.3.2-5: expired before onward delivery started
             return;
         }
         int packetId = delivery.qos() > 0 ? nextPacketId() : 0;
         if (!connection.writePublish(delivery, packetId, false)) {
-            metrics().droppedTooLargeForClient.increment();
+            metrics.droppedTooLargeForClient.increment();
             return;
         }
         if (packetId != 0) {
             data.putInflight(packetId, delivery);
         }
-        metrics().messagesDelivered.increment();
+        metrics.messagesDelivered.increment();
     }
 
     /** MQTT-2.3.1-2: a packet id not used by another unacknowledged delivery, 1..65535. */
@@ -408,12 +400,8 @@ public final class Session {
         return lastPacketId;
     }
 
-    private BrokerMetrics metrics() {
-        return registry.metrics();
-    }
-
     /** Deliveries in flight, oldest first; for tests. */
     List<Integer> inflightIds() {
-        return new ArrayList<>(data.inflight().keySet());
+        return data.inflightIds();
     }
 }

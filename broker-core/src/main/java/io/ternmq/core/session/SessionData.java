@@ -1,21 +1,27 @@
 package io.ternmq.core.session;
 
-import java.util.Map;
+import io.ternmq.core.message.Delivery;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * The durable part of one session: subscriptions, the queue of messages not yet sent, and the QoS 1
- * deliveries sent but not yet acknowledged. Only the session's owner thread calls it, so implementations
- * need no locks. The queue is bounded: {@link #offer} drops the oldest entry when full.
+ * The state of one session, as records in and records out: subscriptions, the queue of messages not yet sent,
+ * and the QoS 1 deliveries sent but not yet acknowledged, by packet id. Nothing it returns is a live view, so an
+ * implementation may keep its state anywhere (the heap, a RocksDB store with a cache). Only the session's owner
+ * thread calls it, so implementations need no locks. The queue is bounded: {@link #offer} drops the oldest entry
+ * when full.
  */
 public interface SessionData {
 
-    /**
-     * Subscriptions by filter (as the client wrote it), each with its options byte laid out as in an MQTT 5
-     * SUBSCRIBE (bits 0-1 the granted QoS, bit 2 No Local); an unmodifiable view.
-     */
-    Map<String, Integer> subscriptions();
+    /** The subscriptions, in the order they were first made; a copy. */
+    List<StoredSubscription> subscriptions();
 
-    void putSubscription(String filter, int options);
+    boolean hasSubscription(String filter);
+
+    int subscriptionCount();
+
+    /** Adds the subscription, or replaces the one with the same filter in its place. */
+    void putSubscription(StoredSubscription subscription);
 
     void removeSubscription(String filter);
 
@@ -32,17 +38,23 @@ public interface SessionData {
     int dropQueuedQos0();
 
     /** Removes and returns every queued delivery the predicate accepts, in queue order. */
-    java.util.List<Delivery> removeQueuedIf(java.util.function.Predicate<Delivery> predicate);
+    List<Delivery> removeQueuedIf(Predicate<Delivery> predicate);
 
     void putInflight(int packetId, Delivery delivery);
 
     /** Removes and returns the in-flight delivery with this id, or null. */
     Delivery removeInflight(int packetId);
 
+    /** The in-flight delivery with this id, or null. */
+    Delivery inflight(int packetId);
+
     boolean inflightContains(int packetId);
 
     int inflightSize();
 
-    /** In-flight deliveries in the order they were first sent. */
-    Map<Integer, Delivery> inflight();
+    /** The packet ids in flight, in the order they were first sent; a copy. */
+    List<Integer> inflightIds();
+
+    /** Removes and returns every in-flight delivery the predicate accepts, in the order they were sent. */
+    List<Delivery> removeInflightIf(Predicate<Delivery> predicate);
 }

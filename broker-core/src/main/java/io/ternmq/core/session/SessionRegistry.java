@@ -1,24 +1,27 @@
 package io.ternmq.core.session;
 
+import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.log.LogText;
 import io.ternmq.core.log.RepeatLimitedLog;
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.topic.SubscriptionFilter;
 import io.ternmq.core.topic.TopicTrie;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and creates sessions by client id. Lookups come from any thread; changes for one client id happen only
- * on that id's owner, which is what makes connect, takeover and end of session race-free without locks.
+ * Finds, creates and ends sessions by client id, and drives their life: attach at CONNECT, detach when the
+ * connection goes, expiry, end. Lookups come from any thread; changes for one client id happen only on that id's
+ * owner, which is what makes connect, takeover and end of session race-free without locks.
  */
 public final class SessionRegistry implements AutoCloseable {
 
@@ -28,12 +31,20 @@ public final class SessionRegistry implements AutoCloseable {
     public record Attached(Session session, boolean sessionPresent) {
     }
 
+    /**
+     * Where the shared-subscription deliveries of a session that goes away go: to another member of their group
+     * (MQTT 5 4.8.2). The {@code Router} is the one route.
+     */
+    public interface SharedRedelivery {
+        void redeliver(List<Delivery> orphans, String departedClientId);
+    }
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionOwners owners;
     private final SessionStore store;
     private final TopicTrie<Subscriber> trie;
+    private final SharedRedelivery sharedRedelivery;
     private final BrokerMetrics metrics;
-    private final int maxQueued;
     private final int maxInflight;
     /** A device that reconnects in a loop with one client id takes itself over each time: one line per interval. */
     private final RepeatLimitedLog takeovers;
@@ -42,31 +53,19 @@ public final class SessionRegistry implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Where shared-subscription deliveries of an ending session go: the router, set once it exists. */
-    private volatile BiConsumer<List<Delivery>, String> orphanSink = (orphans, clientId) -> { };
 
     public SessionRegistry(SessionOwners owners, SessionStore store, TopicTrie<Subscriber> trie,
-                           BrokerMetrics metrics, int maxQueued, int maxInflight, Duration logRepeatInterval) {
+                           SharedRedelivery sharedRedelivery, BrokerMetrics metrics, int maxInflight,
+                           Duration logRepeatInterval) {
         this.owners = owners;
         this.store = store;
         this.trie = trie;
+        this.sharedRedelivery = sharedRedelivery;
         this.metrics = metrics;
-        this.maxQueued = maxQueued;
         this.maxInflight = maxInflight;
         this.takeovers = new RepeatLimitedLog(LOG, logRepeatInterval);
         // A resumed session cancels its timer; without this every reconnect would leave one behind until it fires.
         expiryTimer.setRemoveOnCancelPolicy(true);
-    }
-
-    /** Shared deliveries a session held when it ended are handed here (the router redelivers them). */
-    public void onOrphans(BiConsumer<List<Delivery>, String> sink) {
-        this.orphanSink = sink;
-    }
-
-    void orphaned(List<Delivery> orphans, String clientId) {
-        if (!orphans.isEmpty()) {
-            orphanSink.accept(orphans, clientId);
-        }
     }
 
     public SessionOwner ownerOf(String clientId) {
@@ -86,16 +85,12 @@ public final class SessionRegistry implements AutoCloseable {
         return sessions.size();
     }
 
-    /** MQTT 3.x: clean session 1 is a session that ends with its connection, clean session 0 one that never expires. */
-    public Attached attach(String clientId, boolean cleanSession, Connection connection) {
-        return attach(clientId, cleanSession, cleanSession ? 0 : Session.NEVER_EXPIRES, connection);
-    }
-
     /**
      * Binds a connection that completed CONNECT to its session. Runs on the client id's owner. An older
-     * connection with the same id is closed (takeover, MQTT-3.1.4-3). Clean start discards any previous session
-     * (MQTT-3.1.2-4); otherwise an existing session that outlives its connection is resumed (MQTT-3.1.2-5). A
-     * session with expiry 0 ends when its connection is closed, also when it is taken over.
+     * connection with the same id is closed (takeover: 3.1.1 MQTT-3.1.4-2, 5.0 MQTT-3.1.4-3). Clean start
+     * discards any previous session (MQTT-3.1.2-4); otherwise an existing session that outlives its connection is
+     * resumed (MQTT-3.1.2-5). A session with expiry 0 ends when its connection is closed, also when it is taken
+     * over.
      *
      * @param expirySeconds the Session Expiry Interval: 0 ends the session with the connection,
      *                      {@link Session#NEVER_EXPIRES} never ends it
@@ -116,42 +111,62 @@ public final class SessionRegistry implements AutoCloseable {
         if (existing != null) {
             end(existing);
         }
-        Session session;
-        boolean present = false;
-        if (expirySeconds == 0) {
-            store.remove(clientId);
-            session = new Session(clientId, false, owners.ownerOf(clientId), new InMemorySessionData(maxQueued),
-                    this, maxInflight, 0);
-        } else {
-            if (cleanStart) {
-                store.remove(clientId);
+        boolean persistent = expirySeconds != 0;
+        SessionData kept = persistent && !cleanStart ? store.stored(clientId) : null;
+        if (!persistent || cleanStart) {
+            store.remove(clientId); // MQTT-3.1.2-4: clean start ends a kept session
+        }
+        Session session = new Session(clientId, persistent, owners.ownerOf(clientId),
+                kept != null ? kept : store.create(clientId, persistent), trie, metrics, maxInflight, expirySeconds);
+        // A kept session (a store that outlives the process) routes again from its subscriptions.
+        for (StoredSubscription s : session.subscriptions()) {
+            SubscriptionFilter parsed = SubscriptionFilter.parse(s.filter(), Integer.MAX_VALUE);
+            if (parsed != null) {
+                session.subscribe(parsed, s.grantedQos(), s.noLocal());
             }
-            present = store.contains(clientId);
-            session = new Session(clientId, true, owners.ownerOf(clientId), store.open(clientId), this,
-                    maxInflight, expirySeconds);
-            // A stored session (a store that outlives the process) routes again from its subscriptions.
-            session.subscriptions().forEach((filter, options) -> {
-                SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
-                if (parsed != null) {
-                    session.subscribe(parsed, options & 0x03, (options & 0x04) != 0);
-                }
-            });
         }
         sessions.put(clientId, session);
         session.attach(connection);
-        return new Attached(session, present);
+        return new Attached(session, kept != null);
+    }
+
+    /**
+     * The connection of a session went away. Runs on its owner. A session with expiry 0 ends with it; otherwise
+     * its QoS 1 state stays and the expiry clock starts (MQTT-3.1.2-23). Either way the shared-subscription
+     * deliveries it held go to another member of their group.
+     */
+    public void detached(Session session, Connection gone) {
+        if (!session.detach(gone)) {
+            return;
+        }
+        if (session.expiryIntervalSeconds() == 0) {
+            end(session);
+            return;
+        }
+        redeliverShared(session);
+        session.dropQueuedQos0();
+        scheduleExpiry(session);
     }
 
     /** Ends a session: it leaves the registry, the trie and the store. Runs on its owner. */
-    void end(Session session) {
+    public void end(Session session) {
         sessions.remove(session.clientId(), session);
-        List<Delivery> orphans = session.takeSharedDeliveries();
+        redeliverShared(session);
         session.discard();
-        orphaned(orphans, session.clientId()); // MQTT 5 4.8.2: another member takes what it held
+        if (session.persistent()) {
+            store.remove(session.clientId());
+        }
     }
 
-    /** Starts the expiry clock of a session whose connection just went away (MQTT-3.1.2-23). */
-    void scheduleExpiry(Session session) {
+    /** The one place shared deliveries a departing session held leave it. */
+    private void redeliverShared(Session session) {
+        List<Delivery> orphans = session.takeSharedDeliveries();
+        if (!orphans.isEmpty()) {
+            sharedRedelivery.redeliver(orphans, session.clientId());
+        }
+    }
+
+    private void scheduleExpiry(Session session) {
         long seconds = session.expiryIntervalSeconds();
         if (seconds >= Session.NEVER_EXPIRES || expiryTimer.isShutdown()) {
             return; // never, or the broker has stopped (connections closing after its drain)
@@ -159,7 +174,7 @@ public final class SessionRegistry implements AutoCloseable {
         long generation = session.detachGeneration();
         session.expiryTimer(expiryTimer.schedule(() -> session.owner().executeAlways(() -> {
             if (session.connection() == null && session.detachGeneration() == generation && !session.discarded()) {
-                LOG.debug("session {} expired after {} s offline", session.clientId(), seconds);
+                LOG.debug("session {} expired after {} s offline", LogText.of(session.clientId()), seconds);
                 metrics.sessionsExpired.increment();
                 end(session);
             }
@@ -171,16 +186,36 @@ public final class SessionRegistry implements AutoCloseable {
         return expiryTimer.getQueue().size();
     }
 
-    TopicTrie<Subscriber> trie() {
-        return trie;
-    }
-
-    SessionStore store() {
-        return store;
-    }
-
-    public BrokerMetrics metrics() {
-        return metrics;
+    /**
+     * The drain of a graceful shutdown, after the listeners stopped accepting: every owner writes and flushes
+     * what it owes its clients, then each connection is closed (MQTT 5: 0x8B); then the owners stop. All within
+     * one deadline.
+     */
+    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // 1. Nothing more clients send is acted on.
+        for (Session session : sessions.values()) {
+            Connection connection = session.connection();
+            if (connection != null) {
+                connection.stopReading();
+            }
+        }
+        // 2. Work already under way lands: a PUBLISH routed by one owner is delivered by another (one hop at most).
+        owners.barrier(deadline);
+        owners.barrier(deadline);
+        // 3. Each session writes what it can of what it owes, then its client is told and closed.
+        for (Session session : sessions.values()) {
+            session.owner().executeAlways(() -> {
+                Connection connection = session.connection();
+                if (connection != null) {
+                    session.writable();
+                    connection.close(CloseReason.SERVER_SHUTTING_DOWN);
+                }
+            });
+        }
+        // 4. The owners finish and stop.
+        owners.shutdown(deadline);
+        close();
     }
 
     @Override

@@ -1,16 +1,17 @@
 package io.ternmq.core.session;
 
 /**
- * One session's subscription as the topic trie stores it.
+ * One session's subscription as the topic trie stores it: the matched session itself, so routing a message needs
+ * no lookup by client id.
  *
- * @param clientId the subscriber
+ * @param session  the subscriber
  * @param qos      the granted QoS
  * @param noLocal  MQTT 5 No Local: never deliver the subscriber's own messages (MQTT-3.8.3-3)
  * @param shareKey the full {@code $share/{group}/{filter}} of a shared subscription, or null
  */
-public record Subscriber(String clientId, int qos, boolean noLocal, String shareKey) {
+public record Subscriber(Session session, int qos, boolean noLocal, String shareKey) {
 
-    public Subscriber(String clientId, int qos) {
-        this(clientId, qos, false, null);
+    public String clientId() {
+        return session.clientId();
     }
 }

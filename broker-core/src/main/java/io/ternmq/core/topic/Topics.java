@@ -53,6 +53,37 @@ public final class Topics {
         return TopicCheck.OK;
     }
 
+    /**
+     * Whether a topic filter matches a topic name, by the rules the trie follows: '+' one level, '#' the rest
+     * (and the parent level, MQTT5-4.7.1-2), and no wildcard first matches a topic starting with '$' (MQTT-4.7.2-1).
+     * For a handful of filters; the trie is for many.
+     */
+    public static boolean matches(String filter, String topic) {
+        if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+            return false;
+        }
+        int f = 0;
+        int t = 0;
+        while (true) {
+            int fEnd = filter.indexOf('/', f);
+            int tEnd = topic.indexOf('/', t);
+            String level = filter.substring(f, fEnd < 0 ? filter.length() : fEnd);
+            if (level.equals("#")) {
+                return true;
+            }
+            String topicLevel = topic.substring(t, tEnd < 0 ? topic.length() : tEnd);
+            if (!level.equals("+") && !level.equals(topicLevel)) {
+                return false;
+            }
+            if (fEnd < 0 || tEnd < 0) {
+                // The last level of one of them: a match when both end, or when the filter goes on with "/#".
+                return fEnd < 0 && tEnd < 0 || tEnd < 0 && filter.substring(fEnd + 1).equals("#");
+            }
+            f = fEnd + 1;
+            t = tEnd + 1;
+        }
+    }
+
     private static TopicCheck checkLength(String topic, int maxLength) {
         if (topic == null || topic.isEmpty()) {
             return TopicCheck.EMPTY;

@@ -1,18 +1,22 @@
 package io.ternmq.core.trace;
 
+import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.UserProperty;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One thing a client submitted that the broker accepted: a CONNECT or a PUBLISH.
+ * One thing a traced client submitted that the broker accepted: a CONNECT or a PUBLISH.
  *
  * @param topic          null for CONNECT
  * @param qos            -1 for CONNECT
  * @param payloadBytes   -1 for CONNECT
+ * @param userProperties of the CONNECT or the PUBLISH, in the order sent
+ * @param properties     the PUBLISH's forwarded properties ({@link MessageProperties#NONE} for CONNECT and 3.x)
  */
 public record TraceEvent(Instant time, Kind kind, String clientId, int protocolLevel, String transport,
-                         String topic, int qos, int payloadBytes, List<UserProperty> userProperties) {
+                         String topic, int qos, int payloadBytes, List<UserProperty> userProperties,
+                         MessageProperties properties) {
 
     public enum Kind { CONNECT, PUBLISH }
 

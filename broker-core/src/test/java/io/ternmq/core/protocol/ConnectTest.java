@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.config.WillPolicy;
-import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AuthResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,10 @@ class ConnectTest {
 
     private static final String ACCEPTED = "20 02 00 00";
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     /** Sends one packet on a new connection and returns what came back. */
-    private WireClient connectWith(Broker target, String hex) {
+    private WireClient connectWith(TestEngine target, String hex) {
         WireClient client = WireClient.open(target);
         client.send(hex);
         return client;
@@ -126,7 +125,7 @@ class ConnectTest {
 
     @Test
     void clientIdLongerThanTheLimitIsRejected() {
-        Broker small = TestBroker.defaults().maxClientIdLength(4).build();
+        TestEngine small = TestEngine.defaults().maxClientIdLength(4).build();
 
         WireClient tooLong = connectWith(small, Packets.connect("abcde", true, 60));
         assertEquals("20 02 00 02", tooLong.read());
@@ -139,7 +138,7 @@ class ConnectTest {
 
     @Test
     void clientIdLimitCountsCharactersNotBytes() {
-        Broker small = TestBroker.defaults().maxClientIdLength(4).build();
+        TestEngine small = TestEngine.defaults().maxClientIdLength(4).build();
         // Four characters, eight UTF-8 bytes.
         WireClient client = connectWith(small, Packets.connect("\u00e9\u00e9\u00e9\u00e9", true, 60));
 
@@ -148,7 +147,7 @@ class ConnectTest {
 
     @Test
     void mqtt31ClientIdLongerThanTheLimitIsRejected() {
-        Broker small = TestBroker.defaults().maxClientIdLength(4).build();
+        TestEngine small = TestEngine.defaults().maxClientIdLength(4).build();
         // MQTT 3.1, client id "abcde".
         WireClient client = connectWith(small, "10 13 00 06 4D 51 49 73 64 70 03 02 00 3C 00 05 61 62 63 64 65");
 
@@ -171,7 +170,7 @@ class ConnectTest {
 
     @Test
     void willIsAcceptedAndDiscardedWhenIgnored() {
-        Broker ignoring = TestBroker.defaults().willMessages(WillPolicy.IGNORE).build();
+        TestEngine ignoring = TestEngine.defaults().willMessages(WillPolicy.IGNORE).build();
         WireClient subscriber = WireClient.connect(ignoring, "sub", true);
         subscriber.send(Packets.subscribe(1, "#", 1));
         assertEquals("90 03 00 01 01", subscriber.read());
@@ -186,7 +185,7 @@ class ConnectTest {
 
     @Test
     void badCredentialsGetReturnCode4() {
-        Broker strict = TestBroker.defaults().authenticator(request -> AuthResult.BAD_CREDENTIALS).build();
+        TestEngine strict = TestEngine.defaults().authenticator(request -> AuthResult.BAD_CREDENTIALS).build();
         // User name flag and password flag set; user "u", password "p".
         WireClient client = connectWith(strict,
                 "10 14 00 04 4D 51 54 54 04 C2 00 3C 00 02 63 31 00 01 75 00 01 70");
@@ -197,7 +196,7 @@ class ConnectTest {
 
     @Test
     void notAuthorizedGetsReturnCode5() {
-        Broker strict = TestBroker.defaults().authenticator(request -> AuthResult.NOT_AUTHORIZED).build();
+        TestEngine strict = TestEngine.defaults().authenticator(request -> AuthResult.NOT_AUTHORIZED).build();
         WireClient client = connectWith(strict, Packets.connect("c1", true, 60));
 
         assertEquals("20 02 00 05", client.read());
@@ -207,7 +206,7 @@ class ConnectTest {
     @Test
     void authenticatorSeesUserNamePasswordLevelAndTransport() {
         var seen = new java.util.ArrayList<io.ternmq.core.auth.ConnectRequest>();
-        Broker recording = TestBroker.defaults().authenticator(request -> {
+        TestEngine recording = TestEngine.defaults().authenticator(request -> {
             seen.add(request);
             return AuthResult.ACCEPTED;
         }).build();

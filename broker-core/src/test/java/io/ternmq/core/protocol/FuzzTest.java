@@ -10,7 +10,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
-import io.ternmq.core.Broker;
 import io.ternmq.core.session.Session;
 import io.ternmq.fuzz.Completion;
 import io.ternmq.fuzz.FuzzCase;
@@ -76,8 +75,8 @@ class FuzzTest {
     void everyCaseIsAnsweredOrClosedAtOnceWithNothingLeaked() {
         assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
                 "the suite runs Netty's leak detector at PARANOID");
-        Broker broker = TestBroker.start();
-        int cap = broker.policy().limits().maxPacketSize();
+        TestEngine broker = TestEngine.start();
+        int cap = broker.policy().maxPacketSize();
         Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
         List<String> failures = new ArrayList<>();
         new FuzzCases(SEED).stream(CASES).forEach(c -> {
@@ -99,7 +98,7 @@ class FuzzTest {
     }
 
     /** Runs one case; null when it kept the property, else what went wrong. */
-    private static String run(Broker broker, FuzzCase c, int cap, Map<Outcome, Integer> outcomes) {
+    private static String run(TestEngine broker, FuzzCase c, int cap, Map<Outcome, Integer> outcomes) {
         WireClient client = WireClient.open(broker);
         try {
             if (c.afterConnect()) {

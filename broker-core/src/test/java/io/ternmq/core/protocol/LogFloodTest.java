@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ternmq.core.Broker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class LogFloodTest {
 
     @Test
     void aThousandMalformedPublishesMakeOneLineAndAThousandCounts() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         for (int i = 0; i < 1_000; i++) {
             WireClient client = WireClient.connect(broker, "bad" + i, true);
             client.send("30 02 00 06");
@@ -58,7 +57,7 @@ class LogFloodTest {
 
     @Test
     void aReconnectLoopOfOneClientIdMakesOneTakeoverLine() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         for (int i = 0; i < 500; i++) {
             WireClient.connect(broker, "looping", true);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class MalformedInputTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     /** A connected client "bad" that then sends hex; asserts it was closed with nothing written back. */
     private void assertClosedSilentlyAfterConnect(String hex) {
@@ -148,7 +147,7 @@ class MalformedInputTest {
 
     @Test
     void packetOverMaxPacketSizeCloses() {
-        Broker small = TestBroker.defaults().maxPacketSize(64).maxPayload(64).build();
+        TestEngine small = TestEngine.defaults().maxPacketSize(64).maxPayload(64).build();
         WireClient subscriber = WireClient.connect(small, "sub", true);
         subscriber.send(Packets.subscribe(1, "a/b", 1));
         subscriber.read();
@@ -164,7 +163,7 @@ class MalformedInputTest {
 
     @Test
     void packetOfExactlyMaxPacketSizeIsAccepted() {
-        Broker small = TestBroker.defaults().maxPacketSize(64).maxPayload(64).build();
+        TestEngine small = TestEngine.defaults().maxPacketSize(64).maxPayload(64).build();
         WireClient subscriber = WireClient.connect(small, "sub", true);
         subscriber.send(Packets.subscribe(1, "a/b", 1));
         subscriber.read();

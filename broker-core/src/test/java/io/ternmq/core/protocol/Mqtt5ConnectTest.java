@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.config.WillPolicy;
-import io.ternmq.core.Broker;
 import io.ternmq.core.protocol.Mqtt5Wire.ConnAck;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,10 @@ class Mqtt5ConnectTest {
             Packets5.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0L,
             Packets5.SHARED_SUBSCRIPTION_AVAILABLE, 1L);
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     /** Sends one CONNECT on a new connection; the caller reads the answer. */
-    private WireClient open(Broker target, String connect) {
+    private WireClient open(TestEngine target, String connect) {
         WireClient client = WireClient.open(target);
         client.send(connect);
         return client;
@@ -176,7 +175,7 @@ class Mqtt5ConnectTest {
 
     @Test
     void willIsAcceptedAndNeverPublishedWhenWillMessagesAreIgnored() {
-        Broker ignoring = TestBroker.defaults().willMessages(WillPolicy.IGNORE).build();
+        TestEngine ignoring = TestEngine.defaults().willMessages(WillPolicy.IGNORE).build();
         WireClient subscriber = Mqtt5Wire.connect(ignoring, "sub");
         Mqtt5Wire.subscribe(subscriber, 1, "#", 1);
 

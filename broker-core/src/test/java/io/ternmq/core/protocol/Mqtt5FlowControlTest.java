@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.protocol.Mqtt5Wire.Disconnect;
 import io.ternmq.core.protocol.Mqtt5Wire.Publish;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class Mqtt5FlowControlTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     // ---- Receive Maximum, client to broker ----
 
@@ -53,8 +52,7 @@ class Mqtt5FlowControlTest {
         // With the inline owner a PUBLISH is routed and acknowledged before the next one is read, so nothing is
         // ever outstanding. One real owner thread, held still while the client sends, leaves the first two
         // unacknowledged; the test thread only touches the channel while that owner is blocked or idle.
-        Broker threaded = new Broker(Mqtt5Wire.configWith(2, 16), new AnonymousAuthenticator(),
-                new InMemorySessionStore(1000), 1);
+        TestEngine threaded = TestEngine.of(Mqtt5Wire.configWith(2, 16), 1);
         try {
             SessionOwner owner = threaded.registry().ownerOf("pub");
             WireClient pub = WireClient.open(threaded);
@@ -88,7 +86,7 @@ class Mqtt5FlowControlTest {
 
     @Test
     void acknowledgedPublishesDoNotCountAgainstTheBrokersReceiveMaximum() {
-        Broker small = Mqtt5Wire.brokerWith(2, 16);
+        TestEngine small = Mqtt5Wire.brokerWith(2, 16);
         WireClient pub = Mqtt5Wire.connect(small, "pub");
 
         for (int id = 1; id <= 5; id++) {
@@ -199,7 +197,7 @@ class Mqtt5FlowControlTest {
 
     @Test
     void packetOverTheBrokersMaximumPacketSizeGetsDisconnect0x95() {
-        Broker small = TestBroker.defaults().maxPacketSize(100).maxPayload(80).build();
+        TestEngine small = TestEngine.defaults().maxPacketSize(100).maxPayload(80).build();
         WireClient sub = Mqtt5Wire.connect(small, "sub");
         Mqtt5Wire.subscribe(sub, 1, "#", 1);
         WireClient pub = WireClient.open(small);

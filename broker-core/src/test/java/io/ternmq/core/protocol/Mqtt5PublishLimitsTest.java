@@ -4,7 +4,6 @@ import static io.ternmq.core.protocol.Packets5.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import io.ternmq.core.protocol.Mqtt5Wire.Publish;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class Mqtt5PublishLimitsTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
     private final WireClient pub = Mqtt5Wire.connect(broker, "pub");
     private final WireClient sub = Mqtt5Wire.connect(broker, "sub");
 
@@ -183,7 +182,7 @@ class Mqtt5PublishLimitsTest {
     @Test
     void payloadOverMaxPayloadGetsPuback0x97() {
         // 0x97 Quota exceeded, deliberately: 0x95 is not a PUBACK reason code (MQTT 5 3.4.2.1).
-        Broker small = TestBroker.defaults().maxPayload(4).build();
+        TestEngine small = TestEngine.defaults().maxPayload(4).build();
         WireClient p = Mqtt5Wire.connect(small, "p");
         WireClient s = Mqtt5Wire.connect(small, "s");
         Mqtt5Wire.subscribe(s, 1, "#", 1);

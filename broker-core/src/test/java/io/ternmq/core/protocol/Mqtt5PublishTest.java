@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.config.RetainPolicy;
-import io.ternmq.core.Broker;
 import io.ternmq.core.protocol.Mqtt5Wire.Publish;
 import io.ternmq.core.protocol.Mqtt5Wire.UserProperty;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class Mqtt5PublishTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
     private final WireClient pub = Mqtt5Wire.connect(broker, "pub");
     private final WireClient sub = Mqtt5Wire.connect(broker, "sub");
 
@@ -51,7 +50,7 @@ class Mqtt5PublishTest {
 
     @Test
     void retainedPublishIsDeliveredWithRetain0WhenRetainIsIgnored() {
-        Broker ignoring = TestBroker.defaults().retainedMessages(RetainPolicy.IGNORE).build();
+        TestEngine ignoring = TestEngine.defaults().retainedMessages(RetainPolicy.IGNORE).build();
         WireClient p = Mqtt5Wire.connect(ignoring, "p");
         WireClient s = Mqtt5Wire.connect(ignoring, "s");
         Mqtt5Wire.subscribe(s, 1, "a/b", 1);

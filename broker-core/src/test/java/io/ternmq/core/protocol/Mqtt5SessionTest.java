@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.protocol.Mqtt5Wire.ConnAck;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class Mqtt5SessionTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     private static Packets5.Props expiry(long seconds) {
         return props().fourByte(Packets5.SESSION_EXPIRY_INTERVAL, seconds);

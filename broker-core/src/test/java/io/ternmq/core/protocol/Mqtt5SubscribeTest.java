@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import org.junit.jupiter.api.Test;
 
 /** MQTT 5 SUBSCRIBE and UNSUBSCRIBE: SUBACK and UNSUBACK reason codes, Subscription Identifiers and No Local. */
 class Mqtt5SubscribeTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
     private final WireClient client = Mqtt5Wire.connect(broker, "c1");
 
     @Test

@@ -4,7 +4,6 @@ import static io.ternmq.core.protocol.Packets5.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.ternmq.core.Broker;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.trace.TraceEvent;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class Mqtt5TraceTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     @Test
     void recentEventsHoldTheConnectAndThePublishWithItsUserProperties() {

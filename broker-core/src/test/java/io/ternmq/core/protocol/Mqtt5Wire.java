@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.LimitsConfig;
-import io.ternmq.core.Broker;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.session.InMemorySessionStore;
 import java.nio.charset.StandardCharsets;
@@ -319,11 +318,11 @@ public final class Mqtt5Wire {
     // ---- the usual first steps ----
 
     /** Opens a connection, sends a 5.0 CONNECT (clean start, keepalive 60 s) and checks CONNACK Success. */
-    public static WireClient connect(Broker broker, String clientId) {
+    public static WireClient connect(TestEngine broker, String clientId) {
         return connect(broker, clientId, true, Packets5.props());
     }
 
-    public static WireClient connect(Broker broker, String clientId, boolean cleanStart, Packets5.Props props) {
+    public static WireClient connect(TestEngine broker, String clientId, boolean cleanStart, Packets5.Props props) {
         WireClient client = WireClient.open(broker);
         client.send(Packets5.connect(clientId, cleanStart, 60, props));
         ConnAck ack = connAck(client.read());
@@ -340,14 +339,13 @@ public final class Mqtt5Wire {
 
     // ---- brokers ----
 
-    /** The embedded defaults with the MQTT 5 flow-control limits changed; session work inline, as TestBroker. */
-    public static Broker brokerWith(int receiveMaximum, int topicAliasMaximum) {
-        return new Broker(configWith(receiveMaximum, topicAliasMaximum), new AnonymousAuthenticator(),
-                new InMemorySessionStore(BrokerConfig.defaults().limits().maxQueuedMessages()), 0);
+    /** The embedded defaults with the MQTT 5 flow-control limits changed; session work inline, as TestEngine. */
+    public static TestEngine brokerWith(int receiveMaximum, int topicAliasMaximum) {
+        return TestEngine.of(configWith(receiveMaximum, topicAliasMaximum), 0);
     }
 
     static BrokerConfig configWith(int receiveMaximum, int topicAliasMaximum) {
-        BrokerConfig c = TestBroker.defaults().config();
+        BrokerConfig c = TestEngine.defaults().config();
         LimitsConfig l = c.limits();
         LimitsConfig limits = new LimitsConfig(l.maxConnections(), l.maxPacketSize(), l.maxPayload(),
                 l.maxTopicLength(), l.maxClientIdLength(), l.maxQueuedMessages(), l.maxInflight(),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,7 @@ class PacketStructureTest {
 
     private static final String PINGREQ = "C0 00";
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     @Nested
     class Mqtt5 {

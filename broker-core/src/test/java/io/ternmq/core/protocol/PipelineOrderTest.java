@@ -8,13 +8,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.ternmq.core.codec.MqttFrameDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.ternmq.core.Broker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PipelineOrderTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     @Test
     void installAddsTheMqttHandlersInOrder() {

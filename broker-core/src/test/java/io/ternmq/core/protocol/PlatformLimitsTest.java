@@ -3,7 +3,6 @@ package io.ternmq.core.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlatformLimitsTest {
 
-    private final Broker broker = TestBroker.defaults().maxTopicLength(5).maxPayload(4).build();
+    private final TestEngine broker = TestEngine.defaults().maxTopicLength(5).maxPayload(4).build();
     private final WireClient pub = WireClient.connect(broker, "pub", true);
     private final WireClient sub = WireClient.connect(broker, "sub", true);
 

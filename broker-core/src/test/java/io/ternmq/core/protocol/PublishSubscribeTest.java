@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.config.DeliveryQos;
 import io.ternmq.config.RetainPolicy;
-import io.ternmq.core.Broker;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class PublishSubscribeTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
     private final WireClient pub = WireClient.connect(broker, "pub", true);
     private final WireClient sub = WireClient.connect(broker, "sub", true);
 
@@ -31,7 +30,7 @@ class PublishSubscribeTest {
 
     @Test
     void subackGrantsMinOfRequestedAnd1WithStandardDelivery() {
-        Broker standard = TestBroker.defaults().deliveryQos(DeliveryQos.STANDARD).build();
+        TestEngine standard = TestEngine.defaults().deliveryQos(DeliveryQos.STANDARD).build();
         WireClient client = WireClient.connect(standard, "s", true);
 
         client.send("82 08 00 01 00 03 61 2F 62 00");
@@ -55,7 +54,7 @@ class PublishSubscribeTest {
 
     @Test
     void filterLongerThanMaxTopicLengthGets0x80() {
-        Broker small = TestBroker.defaults().maxTopicLength(5).build();
+        TestEngine small = TestEngine.defaults().maxTopicLength(5).build();
         WireClient client = WireClient.connect(small, "s", true);
 
         client.send("82 0A 00 01 00 05 61 2F 62 2F 63 01"); // "a/b/c": 5 characters
@@ -104,7 +103,7 @@ class PublishSubscribeTest {
 
     @Test
     void qos0SubscriptionGetsQos0WithStandardDelivery() {
-        Broker standard = TestBroker.defaults().deliveryQos(DeliveryQos.STANDARD).build();
+        TestEngine standard = TestEngine.defaults().deliveryQos(DeliveryQos.STANDARD).build();
         WireClient p = WireClient.connect(standard, "p", true);
         WireClient s = WireClient.connect(standard, "s", true);
         s.send(Packets.subscribe(1, "a/b", 0));
@@ -239,7 +238,7 @@ class PublishSubscribeTest {
 
     @Test
     void retainedPublishIsDeliveredWithoutRetainWhenIgnored() {
-        Broker ignoring = TestBroker.defaults().retainedMessages(RetainPolicy.IGNORE).build();
+        TestEngine ignoring = TestEngine.defaults().retainedMessages(RetainPolicy.IGNORE).build();
         WireClient p = WireClient.connect(ignoring, "p", true);
         WireClient s = WireClient.connect(ignoring, "s", true);
         s.send(Packets.subscribe(1, "a/b", 1));

@@ -4,7 +4,6 @@ import static io.ternmq.core.protocol.Packets5.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import io.ternmq.core.protocol.Mqtt5Wire.Publish;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ class SharedSubscriptionTest {
 
     private static final String SHARED = "$share/g/t/#";
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
     private final WireClient pub = Mqtt5Wire.connect(broker, "pub");
 
     /** A 3.1.1 client subscribed to filter. */

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
-import io.ternmq.core.session.SubscriptionFilter;
+import io.ternmq.core.topic.SubscriptionFilter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,7 @@ class TakeoverRaceTest {
 
     @Test
     void eachTakeoverIsCountedAndAReconnectAfterACloseIsNot() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         WireClient c1 = WireClient.connect(broker, "x", true);
         WireClient.connect(broker, "x", true);
         WireClient c3 = WireClient.connect(broker, "x", true);
@@ -34,7 +33,7 @@ class TakeoverRaceTest {
 
     @Test
     void aStaleSubscribeFromTheOldConnectionLeavesNothingBehind() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         WireClient c1 = WireClient.connect(broker, "x", true);
         ClientConnection old = connectionOf(c1, Mqtt3Handler.NAME);
         WireClient c2 = WireClient.connect(broker, "x", true);
@@ -49,7 +48,7 @@ class TakeoverRaceTest {
 
     @Test
     void aStaleUnsubscribeFromTheOldConnectionKeepsTheNewSubscription() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         WireClient c1 = WireClient.connect(broker, "x", true);
         ClientConnection old = connectionOf(c1, Mqtt3Handler.NAME);
         WireClient c2 = WireClient.connect(broker, "x", true);
@@ -64,7 +63,7 @@ class TakeoverRaceTest {
 
     @Test
     void aSharedMessageHeldByAMemberThatStartsCleanGoesToAnotherMember() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         WireClient m1 = WireClient.connect(broker, "m1", true);
         m1.send(Packets.subscribe(1, "$share/g/t", 1));
         m1.read();
@@ -85,7 +84,7 @@ class TakeoverRaceTest {
 
     @Test
     void reconnectsDoNotPileUpExpiryTimers() {
-        Broker broker = TestBroker.start();
+        TestEngine broker = TestEngine.start();
         for (int i = 0; i < 100; i++) {
             WireClient c = Mqtt5Wire.connect(broker, "dev", false,
                     Packets5.props().fourByte(Packets5.SESSION_EXPIRY_INTERVAL, 86400));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class TimersTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     private static long readerIdleMillis(WireClient client) {
         return ((SessionPacketHandler) client.channel().pipeline().get(MqttPipelineInstaller.MQTT3))
@@ -36,7 +35,7 @@ class TimersTest {
 
     @Test
     void connectTimeoutFollowsTheSetting() {
-        Broker quick = TestBroker.defaults().connectTimeout(Duration.ofSeconds(2)).build();
+        TestEngine quick = TestEngine.defaults().connectTimeout(Duration.ofSeconds(2)).build();
         WireClient client = WireClient.open(quick);
 
         client.advance(Duration.ofMillis(1_900));

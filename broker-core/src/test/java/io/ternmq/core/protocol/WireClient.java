@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import io.ternmq.core.Broker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class WireClient {
     }
 
     /** A new connection with the pipeline installed, as a transport would: handlers first, then active. */
-    public static WireClient open(Broker broker) {
+    public static WireClient open(TestEngine broker) {
         MockTicker clock = Ticker.newMockTicker();
         Socket channel = new Socket(EmbeddedChannel.builder().register(false).ticker(clock));
         broker.pipelineInstaller().install(channel, "tcp");
@@ -76,7 +75,7 @@ public final class WireClient {
     }
 
     /** Opens a connection, sends a 3.1.1 CONNECT and checks that CONNACK accepted it. */
-    public static WireClient connect(Broker broker, String clientId, boolean cleanSession) {
+    public static WireClient connect(TestEngine broker, String clientId, boolean cleanSession) {
         WireClient client = open(broker);
         client.send(Packets.connect(clientId, cleanSession, 60));
         String connAck = client.read();

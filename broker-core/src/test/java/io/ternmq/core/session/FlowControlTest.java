@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.channel.WriteBufferWaterMark;
-import io.ternmq.core.Broker;
+import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.Packets;
-import io.ternmq.core.protocol.TestBroker;
+import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.WireClient;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlowControlTest {
 
-    private final Broker broker = TestBroker.defaults().maxInflight(2).build();
+    private final TestEngine broker = TestEngine.defaults().maxInflight(2).build();
     private final WireClient pub = WireClient.connect(broker, "pub", true);
     private final WireClient sub = WireClient.connect(broker, "sub", true);
 

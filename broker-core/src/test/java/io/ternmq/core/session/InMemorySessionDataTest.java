@@ -1,5 +1,6 @@
 package io.ternmq.core.session;
 
+import io.ternmq.core.message.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -73,7 +74,7 @@ class InMemorySessionDataTest {
         data.putInflight(9, delivery("z", 1));
         data.removeInflight(3);
 
-        assertEquals(List.of(7, 9), List.copyOf(data.inflight().keySet()));
+        assertEquals(List.of(7, 9), data.inflightIds());
         assertEquals(2, data.inflightSize());
         assertEquals(true, data.inflightContains(9));
         assertEquals(false, data.inflightContains(3));
@@ -81,14 +82,16 @@ class InMemorySessionDataTest {
     }
 
     @Test
-    void subscriptionsAreAReadOnlyView() {
+    void subscriptionsAreRecordsOutNotAView() {
         InMemorySessionData data = new InMemorySessionData(1);
-        data.putSubscription("a/#", 1);
-        data.putSubscription("a/#", 0);
+        data.putSubscription(new StoredSubscription("a/#", 1, false));
+        data.putSubscription(new StoredSubscription("a/#", 0, true));
 
-        assertEquals(java.util.Map.of("a/#", 0), data.subscriptions());
-        assertThrows(UnsupportedOperationException.class, () -> data.subscriptions().put("x", 1));
+        List<StoredSubscription> out = data.subscriptions();
+        assertEquals(List.of(new StoredSubscription("a/#", 0, true)), out);
+        assertThrows(UnsupportedOperationException.class, () -> out.add(new StoredSubscription("x", 1, false)));
         data.removeSubscription("a/#");
-        assertEquals(0, data.subscriptions().size());
+        assertEquals(0, data.subscriptionCount());
+        assertEquals(1, out.size(), "what was handed out does not change with the state");
     }
 }

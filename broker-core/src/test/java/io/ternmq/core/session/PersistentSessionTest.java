@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.Broker;
+import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.Packets;
-import io.ternmq.core.protocol.TestBroker;
+import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.WireClient;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class PersistentSessionTest {
 
-    private final Broker broker = TestBroker.start();
+    private final TestEngine broker = TestEngine.start();
 
     /** Connects "dev" with clean session 0 and subscribes it to "a/b". */
     private WireClient persistentSubscriber() {
@@ -166,7 +166,7 @@ class PersistentSessionTest {
 
     @Test
     void offlineQueueKeepsTheNewestAndCountsTheDropped() {
-        Broker bounded = TestBroker.defaults().maxQueuedMessages(5).build();
+        TestEngine bounded = TestEngine.defaults().maxQueuedMessages(5).build();
         WireClient dev = WireClient.connect(bounded, "dev", false);
         dev.send(Packets.subscribe(1, "a/b", 1));
         dev.read();

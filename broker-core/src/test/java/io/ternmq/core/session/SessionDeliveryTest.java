@@ -1,5 +1,6 @@
 package io.ternmq.core.session;
 
+import io.ternmq.core.message.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,11 +27,17 @@ class SessionDeliveryTest {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final TopicTrie<Subscriber> trie = new TopicTrie<>();
     private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16),
-            new InMemorySessionStore(MAX_QUEUED), trie, metrics, MAX_QUEUED, MAX_INFLIGHT, java.time.Duration.ZERO);
+            new InMemorySessionStore(MAX_QUEUED), trie, (orphans, clientId) -> { }, metrics, MAX_INFLIGHT,
+            java.time.Duration.ZERO);
     private final FakeConnection connection = new FakeConnection();
 
     private Session attach(boolean cleanSession) {
-        return registry.attach("dev", cleanSession, connection).session();
+        return attach(cleanSession, connection).session();
+    }
+
+    /** As an MQTT 3.x CONNECT asks: clean session 1 ends with the connection, 0 never expires. */
+    private SessionRegistry.Attached attach(boolean cleanSession, FakeConnection c) {
+        return registry.attach("dev", cleanSession, cleanSession ? 0 : Session.NEVER_EXPIRES, c);
     }
 
     private static Delivery qos(int qos, String payload) {
@@ -155,7 +162,7 @@ class SessionDeliveryTest {
     @Test
     void offlinePersistentSessionQueuesQos1AndDropsQos0() {
         Session session = attach(false);
-        session.detach(connection);
+        registry.detached(session, connection);
 
         session.deliver(qos(0, "gone"));
         session.deliver(qos(1, "kept"));
@@ -173,7 +180,7 @@ class SessionDeliveryTest {
         session.deliver(qos(1, "b"));
         session.deliver(qos(0, "c"));
 
-        session.detach(connection);
+        registry.detached(session, connection);
 
         assertEquals(1, session.queued());
         assertEquals(2, metrics.droppedOffline.sum());
@@ -187,11 +194,11 @@ class SessionDeliveryTest {
         session.deliver(qos(1, "m3")); // waits: window of 2
         session.acknowledged(1);
         connection.take(); // m1 id 1, m2 id 2, m3 id 3
-        session.detach(connection);
+        registry.detached(session, connection);
         session.deliver(qos(1, "m4"));
 
         FakeConnection back = new FakeConnection();
-        SessionRegistry.Attached attached = registry.attach("dev", false, back);
+        SessionRegistry.Attached attached = attach(false, back);
         assertSame(session, attached.session());
         assertTrue(attached.sessionPresent());
         attached.session().resume();
@@ -207,7 +214,7 @@ class SessionDeliveryTest {
         attach(true);
         FakeConnection second = new FakeConnection();
 
-        Session session = registry.attach("dev", true, second).session();
+        Session session = attach(true, second).session();
 
         assertEquals(CloseReason.SESSION_TAKEN_OVER, connection.closedWith);
         assertNull(second.closedWith);
@@ -218,9 +225,9 @@ class SessionDeliveryTest {
     void lateDetachOfATakenOverConnectionDoesNotEndTheNewSession() {
         Session first = attach(false);
         FakeConnection second = new FakeConnection();
-        Session session = registry.attach("dev", false, second).session();
+        Session session = attach(false, second).session();
 
-        first.detach(connection); // the old channel's close arrives after the takeover
+        registry.detached(first, connection); // the old channel's close arrives after the takeover
 
         assertSame(second, session.connection());
         session.deliver(qos(0, "still here"));
@@ -233,7 +240,7 @@ class SessionDeliveryTest {
         session.subscribe("a/#", 1);
         assertEquals(1, trie.size());
 
-        session.detach(connection);
+        registry.detached(session, connection);
 
         assertNull(registry.get("dev"));
         assertEquals(0, trie.size());

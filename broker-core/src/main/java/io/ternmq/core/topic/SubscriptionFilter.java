@@ -1,7 +1,4 @@
-package io.ternmq.core.session;
-
-import io.ternmq.core.topic.TopicCheck;
-import io.ternmq.core.topic.Topics;
+package io.ternmq.core.topic;
 
 /**
  * A topic filter as a client wrote it in SUBSCRIBE, split into what the trie matches and, for a shared
@@ -42,7 +39,7 @@ public record SubscriptionFilter(String full, String trieFilter, String shareGro
     }
 
     /** The trie key of this session's subscription: the client id, made unique per share group. */
-    String trieKey(String clientId) {
+    public String trieKey(String clientId) {
         // U+0000 cannot appear in a decoded client id or share name, so the two kinds of key never collide.
         return shareGroup == null ? clientId : "\u0000" + full + "\u0000" + clientId;
     }

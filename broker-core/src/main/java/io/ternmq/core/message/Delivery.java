@@ -1,6 +1,4 @@
-package io.ternmq.core.session;
-
-import io.ternmq.core.message.PublishMessage;
+package io.ternmq.core.message;
 
 /**
  * A shared message on its way to one subscriber, at the QoS that subscriber gets. The message itself is never

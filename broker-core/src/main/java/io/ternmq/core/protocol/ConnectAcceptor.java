@@ -1,0 +1,195 @@
+package io.ternmq.core.protocol;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.ternmq.core.auth.AuthResult;
+import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.auth.ConnectRequest;
+import io.ternmq.core.codec.MqttDecodeException;
+import io.ternmq.core.codec.ReasonCode;
+import io.ternmq.core.connection.Attributes;
+import io.ternmq.core.connection.PeerAddress;
+import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.log.LogText;
+import io.ternmq.core.message.UserProperty;
+import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.policy.Verdict;
+import io.ternmq.core.session.SessionRegistry;
+import io.ternmq.core.trace.MessageTrace;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's side of every CONNECT, shared by all connections: checks it against the protocol and the platform
+ * rules, authenticates, and either refuses it (CONNACK with the reason, then the close) or accepts it: the
+ * connection's {@link ConnectHandler} is replaced by the protocol handler of its version and the connection is
+ * bound to its session on the session's owner. What differs by version is the {@link ConnectVersion}'s.
+ */
+final class ConnectAcceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectAcceptor.class);
+
+    private final PlatformPolicy policy;
+    private final Authenticator authenticator;
+    private final SessionRegistry registry;
+    private final ProtocolHandlers handlers;
+    private final Disconnector disconnector;
+    private final MessageTrace trace;
+    private final BrokerMetrics metrics;
+
+    ConnectAcceptor(PlatformPolicy policy, Authenticator authenticator, SessionRegistry registry,
+                    ProtocolHandlers handlers, Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics) {
+        this.policy = policy;
+        this.authenticator = authenticator;
+        this.registry = registry;
+        this.handlers = handlers;
+        this.disconnector = disconnector;
+        this.trace = trace;
+        this.metrics = metrics;
+    }
+
+    /** The event loop that owns this client id's session, or null when owners are not event loops (tests). */
+    EventLoop loopOf(String clientId) {
+        return registry.ownerOf(clientId).eventLoop();
+    }
+
+    /** A connection moved to its session's event loop. */
+    void moved() {
+        metrics.connectionsMoved.increment();
+    }
+
+    /** No CONNECT arrived within {@code limits.connect-timeout}. */
+    void timedOut(ChannelHandlerContext ctx, long millis) {
+        disconnector.close(ctx, null, "no CONNECT within " + millis + " ms");
+    }
+
+    /** MQTT-3.1.0-1: the first packet from the client must be CONNECT. */
+    void firstPacketNotConnect(ChannelHandlerContext ctx, MqttMessageType type) {
+        disconnector.violation(ctx, null, "first packet is " + type + ", not CONNECT");
+    }
+
+    /** The first packet could not be decoded. */
+    void undecodable(ChannelHandlerContext ctx, MqttDecodeException cause) {
+        if (cause.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            // MQTT-3.1.2-2: an unsupported protocol level gets CONNACK 0x01 (0x84 in 5.0 form), then the close.
+            refuse(ctx, null, ConnectVersion.of(4), new Verdict(Verdict.Outcome.REFUSE,
+                    ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, cause.getMessage()), cause.cause());
+        } else if (cause.packetType() == MqttMessageType.CONNECT && cause.protocolLevel() == 5) {
+            // 5.0 §4.13: a malformed CONNECT (or a protocol error in it) gets CONNACK with that reason code.
+            ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(5);
+            refuse(ctx, null, ConnectVersion.of(5), new Verdict(Verdict.Outcome.REFUSE, cause.reasonCode(),
+                    cause.getMessage()), cause.cause());
+        } else {
+            Disconnector.markClosing(ctx.channel());
+            disconnector.malformed(ctx, null, cause); // 3.x: closed without a CONNACK
+        }
+    }
+
+    /** A well-formed CONNECT, on the event loop that owns its client id's session when it could move there. */
+    void connect(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
+                 String assignedClientId, String transport) {
+        ConnectVersion version = ConnectVersion.of(connect.variableHeader().version());
+        ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(version.level());
+        boolean cleanStart = connect.variableHeader().isCleanSession();
+        Verdict early = version.refuseEarly(ctx.channel(), connect);
+        if (early != null) {
+            refuse(ctx, null, version, early);
+            return;
+        }
+        String clientId = connect.payload().clientIdentifier();
+        boolean assigned = clientId.isEmpty();
+        if (assigned) {
+            if (!version.assignsClientId(cleanStart)) {
+                refuse(ctx, null, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        version.level() == 3 ? "empty client id in MQTT 3.1" : "empty client id with clean session 0"));
+                return;
+            }
+            clientId = assignedClientId;
+        }
+        List<UserProperty> userProperties = version.userProperties(connect);
+        Verdict verdict = policy.connect(clientId, connect.variableHeader().isWillFlag(), userProperties);
+        if (!verdict.accepted()) {
+            refuse(ctx, clientId, version, verdict);
+            return;
+        }
+        ConnectRequest request = new ConnectRequest(clientId,
+                connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
+                connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null,
+                version.level(), transport, PeerAddress.of(ctx.channel()), Attributes.peek(ctx.channel(), TlsIdentity.KEY));
+        AuthResult auth = authenticator.authenticate(request);
+        if (auth != AuthResult.ACCEPTED) {
+            refuse(ctx, clientId, version, auth == AuthResult.BAD_CREDENTIALS
+                    ? new Verdict(Verdict.Outcome.REFUSE, ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password")
+                    : new Verdict(Verdict.Outcome.REFUSE, ReasonCode.NOT_AUTHORIZED, "not authorized"));
+            return;
+        }
+        accept(ctx, prelude, connect, version, clientId, assigned ? clientId : null, transport, userProperties);
+    }
+
+    private void accept(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
+                        ConnectVersion version, String clientId, String assignedId, String transport,
+                        List<UserProperty> userProperties) {
+        if (registry.ownerOf(clientId).stopping()) {
+            // The broker is shutting down: a session bound now would miss the drain and its 0x8B.
+            refuse(ctx, clientId, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.SERVER_UNAVAILABLE,
+                    "server shutting down"));
+            return;
+        }
+        boolean cleanStart = connect.variableHeader().isCleanSession();
+        long requestedExpiry = version.requestedExpiry(connect, policy);
+        long expiry = policy.sessionExpiry(requestedExpiry);
+        int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();
+        int keepalive = policy.keepalive(requestedKeepalive);
+        ClientConnection connection = new ClientConnection(ctx.channel(), transport, version.level(), clientId,
+                registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum());
+        // 3.1.1 MQTT-3.1.2-24, 5.0 MQTT-3.1.2-22: closed after one and a half keepalive periods of silence.
+        SessionPacketHandler handler = version.handler(handlers, connection, expiry, keepalive * 1500L);
+        ctx.pipeline().replace(prelude, version.handlerName(), handler);
+        // On the owner already (a TCP connection moved there): at once, ahead of the packets that follow CONNECT.
+        boolean queued = connection.owner().runOrExecute(() -> {
+            if (!ctx.channel().isActive()) {
+                return; // gone before its session was bound; nothing to undo
+            }
+            SessionRegistry.Attached attached = registry.attach(clientId, cleanStart, expiry, connection);
+            connection.session(attached.session());
+            connection.write(version.accepted(attached.sessionPresent(), policy, assignedId,
+                    keepalive != requestedKeepalive ? keepalive : -1, expiry != requestedExpiry ? expiry : -1));
+            attached.session().resume();
+            connection.flush();
+            metrics.connectionsAccepted.increment();
+            if (trace.traces(clientId)) {
+                trace.connect(clientId, version.level(), transport, userProperties);
+            }
+            LOG.debug("client {} connected over {} from {} (MQTT level {}, clean start {}, keepalive {} s)",
+                    LogText.of(clientId), transport, PeerAddress.of(ctx.channel()), version.level(), cleanStart,
+                    keepalive);
+        });
+        if (!queued) {
+            refuse(ctx, clientId, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.SERVER_UNAVAILABLE,
+                    "broker overloaded"));
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String clientId, ConnectVersion version, Verdict verdict) {
+        String code = version.level() == 5 ? ReasonCode.hex(verdict.reasonCode())
+                : ConnectVersion.mqtt3ReturnCode(verdict.reasonCode()).name();
+        refuse(ctx, clientId, version, verdict, "CONNECT refused " + code);
+    }
+
+    /** @param cause a short, bounded name for the log's repeat limit and the count */
+    private void refuse(ChannelHandlerContext ctx, String clientId, ConnectVersion version, Verdict verdict,
+                        String cause) {
+        metrics.connectionsRefused.increment();
+        Disconnector.markClosing(ctx.channel());
+        disconnector.logRefusal(cause, "refusing CONNECT{} from {}: {} ({})",
+                clientId == null ? "" : " of " + LogText.of(clientId), PeerAddress.of(ctx.channel()),
+                LogText.of(verdict.reason()), cause.substring(cause.lastIndexOf(' ') + 1));
+        ctx.writeAndFlush(version.refused(ctx.channel(), verdict)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,64 @@
+package io.ternmq.server;
+
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.ternmq.config.BrokerConfig;
+import io.ternmq.config.LimitsConfig;
+import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.protocol.Disconnector;
+import io.ternmq.core.protocol.MqttPipelineInstaller;
+import io.ternmq.core.routing.Router;
+import io.ternmq.core.session.SessionOwners;
+import io.ternmq.core.session.SessionRegistry;
+import io.ternmq.core.session.SessionStore;
+import io.ternmq.core.session.Subscriber;
+import io.ternmq.core.topic.TopicTrie;
+import io.ternmq.core.trace.MessageTrace;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine, wired by hand: the one place that decides which part talks to which, each part given exactly its
+ * collaborators through its constructor. The transports get {@link #installer}; the rest is for the server's own
+ * use (shutdown, and later the admin API).
+ */
+final class Engine {
+
+    /** Tasks one session owner may have queued from other threads before new work is refused (and counted). */
+    static final int OWNER_QUEUE_CAPACITY = 1 << 18;
+
+    final PlatformPolicy policy;
+    final BrokerMetrics metrics = new BrokerMetrics();
+    final TopicTrie<Subscriber> trie = new TopicTrie<>();
+    final SessionRegistry registry;
+    final Router router;
+    final Disconnector disconnector;
+    final MessageTrace trace;
+    final MqttPipelineInstaller installer;
+
+    /**
+     * @param sessionLoops the I/O event loops, which also own the sessions: a TCP connection moves to its session's
+     *                     loop at CONNECT, so its packets and its session's writes need no thread hop
+     */
+    Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops) {
+        LimitsConfig limits = config.limits();
+        policy = new PlatformPolicy(config.platform(), limits);
+        // A shared-group member with half of its queue bound waiting is passed over (Router).
+        router = new Router(trie, policy, metrics, limits.maxQueuedMessages() / 2);
+        registry = new SessionRegistry(new SessionOwners(sessionLoops, OWNER_QUEUE_CAPACITY), store, trie, router,
+                metrics, limits.maxInflight(), config.log().repeatInterval());
+        disconnector = new Disconnector(metrics, config.log().repeatInterval());
+        trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());
+        installer = new MqttPipelineInstaller(policy, authenticator, registry, router, disconnector, trace, metrics,
+                limits.maxConnections(), limits.connectTimeout());
+    }
+
+    /** The drain of a graceful shutdown, after the listeners stopped accepting (see {@link SessionRegistry#drain}). */
+    void drain() {
+        try {
+            registry.drain(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
