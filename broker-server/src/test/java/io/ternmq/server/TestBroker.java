@@ -2,7 +2,7 @@ package io.ternmq.server;
 
 import io.ternmq.config.ConfigLoader;
 import io.ternmq.core.auth.Authenticator;
-import io.ternmq.transport.tcp.tls.GeneratedCertificate;
+import io.ternmq.tls.GeneratedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

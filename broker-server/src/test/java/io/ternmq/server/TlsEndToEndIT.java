@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.ternmq.config.ConfigException;
-import io.ternmq.transport.tcp.tls.ServerCredentials;
+import io.ternmq.tls.ServerCredentials;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

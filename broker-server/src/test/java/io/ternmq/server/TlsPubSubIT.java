@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.transport.tcp.tls.GeneratedCertificate;
-import io.ternmq.transport.tcp.tls.ServerCredentials;
+import io.ternmq.tls.GeneratedCertificate;
+import io.ternmq.tls.ServerCredentials;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

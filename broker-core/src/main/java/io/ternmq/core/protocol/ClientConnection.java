@@ -1,14 +1,14 @@
 package io.ternmq.core.protocol;
 
-import io.ternmq.core.codec.ReasonCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessage;
-import io.ternmq.core.connection.PeerAddress;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.message.Delivery;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionOwner;

@@ -1,6 +1,5 @@
 package io.ternmq.core.protocol;
 
-import io.ternmq.core.connection.Attributes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +11,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.util.AttributeKey;
 import io.ternmq.core.codec.MqttDecodeException;
 import io.ternmq.core.codec.ReasonCode;
+import io.ternmq.core.connection.Attributes;
 import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.log.LogText;
 import io.ternmq.core.log.RepeatLimitedLog;

@@ -1,7 +1,7 @@
 package io.ternmq.core.protocol;
 
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.ternmq.core.message.UserProperty;
 import java.util.ArrayList;
 import java.util.List;

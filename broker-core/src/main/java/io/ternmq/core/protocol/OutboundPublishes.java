@@ -4,15 +4,15 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.message.UserProperty;
-import io.ternmq.core.message.Delivery;
 import java.util.HashMap;
 import java.util.Map;
 

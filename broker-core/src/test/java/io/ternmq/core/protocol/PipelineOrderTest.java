@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.ternmq.core.codec.MqttFrameDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.ternmq.core.codec.MqttFrameDecoder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.channel.WriteBufferWaterMark;
-import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.Packets;
 import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.WireClient;

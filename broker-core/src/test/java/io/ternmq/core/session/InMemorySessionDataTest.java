@@ -1,11 +1,11 @@
 package io.ternmq.core.session;
 
-import io.ternmq.core.message.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.PublishMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

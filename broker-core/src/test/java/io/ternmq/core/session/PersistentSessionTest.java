@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.Packets;
 import io.ternmq.core.protocol.TestEngine;
 import io.ternmq.core.protocol.WireClient;

@@ -1,6 +1,5 @@
 package io.ternmq.core.session;
 
-import io.ternmq.core.message.Delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ternmq.core.connection.CloseReason;
+import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.topic.TopicTrie;

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.util.ReferenceCountUtil;
+import io.ternmq.core.codec.MqttFrames;
 
 /**
  * Sits in front of the MQTT pipeline on the MQTT stream while the QUIC handshake is still running, that is while
@@ -20,9 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 final class EarlyDataGate extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "quic-early-data";
-
-    private static final int CONNECT = 1;
-    private static final int PINGREQ = 12;
 
     private final QuicConnectionState connection;
     private final boolean connectAllowed;
@@ -86,16 +85,16 @@ final class EarlyDataGate extends ChannelInboundHandlerAdapter {
     private void passIdempotentPackets(ChannelHandlerContext ctx) {
         boolean passed = false;
         while (held.isReadable()) {
-            int type = (held.getUnsignedByte(held.readerIndex()) >> 4) & 0x0f;
-            if (type != PINGREQ && (type != CONNECT || connectSeen)) {
+            MqttMessageType type = MqttFrames.typeAt(held);
+            if (type != MqttMessageType.PINGREQ && (type != MqttMessageType.CONNECT || connectSeen)) {
                 stopped = true;
                 break;
             }
-            int length = packetLength(held);
+            int length = MqttFrames.completeLength(held);
             if (length < 0) {
                 break; // incomplete, or not a valid header: the decoder judges it after the handshake
             }
-            connectSeen |= type == CONNECT;
+            connectSeen |= type == MqttMessageType.CONNECT;
             passed = true;
             // A copy, not a slice: the composite is compacted below. CONNECT and PINGREQ are small and rare.
             ctx.fireChannelRead(ctx.alloc().buffer(length).writeBytes(held, length));
@@ -132,23 +131,5 @@ final class EarlyDataGate extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.safeRelease(held);
             held = null;
         }
-    }
-
-    /** Length of the whole MQTT packet at the reader index, or -1 if not all of it is here (or it is malformed). */
-    static int packetLength(ByteBuf buf) {
-        int index = buf.readerIndex() + 1;
-        int remaining = 0;
-        for (int shift = 0; shift < 28; shift += 7) {
-            if (index >= buf.writerIndex()) {
-                return -1;
-            }
-            int b = buf.getUnsignedByte(index++);
-            remaining |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                int total = index - buf.readerIndex() + remaining;
-                return buf.readableBytes() >= total ? total : -1;
-            }
-        }
-        return -1;
     }
 }

@@ -22,7 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.QuicConfig;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
-import io.ternmq.transport.tcp.tls.ReloadableTlsContext;
+import io.ternmq.tls.ReloadableTlsContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -104,15 +104,4 @@ class EarlyDataGateTest {
         ch.close();
         assertEquals(0, publish.refCnt(), "a stream closed during the handshake leaks nothing");
     }
-
-    @Test
-    void packetLengthReadsTheVariableByteIntegerAndWaitsForTheWholePacket() {
-        assertEquals(2, EarlyDataGate.packetLength(hex(PINGREQ)));
-        assertEquals(-1, EarlyDataGate.packetLength(hex("30")));
-        assertEquals(-1, EarlyDataGate.packetLength(hex("30ff")));
-        ByteBuf big = Unpooled.buffer().writeBytes(HexFormat.of().parseHex("30c002")).writeZero(320);
-        assertEquals(323, EarlyDataGate.packetLength(big));
-        assertEquals(-1, EarlyDataGate.packetLength(hex("30ffffffff7f")), "a fifth length byte is malformed");
-        assertTrue(EarlyDataGate.packetLength(hex(CONNECT)) > 0);
-    }
 }

@@ -2,6 +2,7 @@ package io.ternmq.transport.tcp.tls;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
+import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.tcp.ListenerFront;
 
 /**

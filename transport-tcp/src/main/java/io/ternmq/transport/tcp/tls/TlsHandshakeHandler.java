@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.tls.ErrorText;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             } else {
                 finish();
                 LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
-                        PemFiles.message(completion.cause()));
+                        ErrorText.of(completion.cause()));
                 ctx.close();
             }
         }
@@ -78,7 +79,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("closing TLS connection from {} during its handshake: {}", ctx.channel().remoteAddress(),
-                PemFiles.message(cause));
+                ErrorText.of(cause));
         ctx.close();
     }
 

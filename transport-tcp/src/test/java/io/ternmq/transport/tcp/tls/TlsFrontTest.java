@@ -7,11 +7,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.ConfigLoader;
-import io.ternmq.core.Broker;
-import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.protocol.ConnectionLimiter;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
-import io.ternmq.core.session.InMemorySessionStore;
+import io.ternmq.core.protocol.TestEngine;
+import io.ternmq.tls.ReloadableTlsContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ class TlsFrontTest {
     @Test
     void tlsHandlersComeFirstThenTheSharedMqttPipeline() throws Exception {
         BrokerConfig config = ConfigLoader.load(null, Map.of(), Map.of("tls.handshake-timeout", "2500ms"));
-        Broker broker = new Broker(config, new AnonymousAuthenticator(), new InMemorySessionStore(10), 0);
+        TestEngine broker = TestEngine.of(config, 0);
         try (ReloadableTlsContext context = ReloadableTlsContext.open(config.tls(), dataDir)) {
             TlsFront front = new TlsFront(context);
             EmbeddedChannel channel = new EmbeddedChannel();

@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -73,7 +73,7 @@ final class TlsContextFactory {
 
     private static String unavailability() {
         Throwable cause = OpenSsl.unavailabilityCause();
-        return cause == null ? "unknown reason" : PemFiles.message(cause);
+        return cause == null ? "unknown reason" : ErrorText.of(cause);
     }
 
     static List<String> defaultCiphers(List<String> protocols) {
@@ -119,7 +119,7 @@ final class TlsContextFactory {
         } catch (SSLException | RuntimeException e) {
             throw ConfigException.invalidValue(tls.ciphers().isEmpty() ? "tls.protocols" : "tls.ciphers",
                     String.join(",", tls.ciphers().isEmpty() ? tls.protocols() : tls.ciphers()),
-                    "what the " + describe(provider) + " supports (" + PemFiles.message(e) + ")", PemFiles.SOURCE);
+                    "what the " + describe(provider) + " supports (" + ErrorText.of(e) + ")", PemFiles.SOURCE);
         }
         probe(context, tls, provider);
         return context;
@@ -157,7 +157,7 @@ final class TlsContextFactory {
             engine = context.newEngine(ByteBufAllocator.DEFAULT);
         } catch (RuntimeException e) {
             throw ConfigException.invalidValue("tls.ciphers", String.join(",", tls.ciphers()),
-                    "cipher suites the " + describe(provider) + " supports (" + PemFiles.message(e) + ")",
+                    "cipher suites the " + describe(provider) + " supports (" + ErrorText.of(e) + ")",
                     PemFiles.SOURCE);
         }
         try {

@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import io.ternmq.config.ConfigException;
 import java.io.IOException;
@@ -49,7 +49,7 @@ final class PemFiles {
         } catch (ConfigException e) {
             throw e;
         } catch (IOException | CertificateException | RuntimeException e) {
-            throw problem(file, key, "a PEM file of certificates (it cannot be parsed: " + message(e) + ")");
+            throw problem(file, key, "a PEM file of certificates (it cannot be parsed: " + ErrorText.of(e) + ")");
         }
         if (certificates.isEmpty()) {
             throw problem(file, key, "a PEM file holding at least one -----BEGIN CERTIFICATE----- block (it has none)");
@@ -78,7 +78,7 @@ final class PemFiles {
         } catch (ConfigException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw problem(file, key, allowed + " (it cannot be parsed: " + message(e) + ")");
+            throw problem(file, key, allowed + " (it cannot be parsed: " + ErrorText.of(e) + ")");
         }
         throw problem(file, key, allowed + " (the file holds no -----BEGIN ... PRIVATE KEY----- block)");
     }
@@ -94,7 +94,7 @@ final class PemFiles {
         } catch (AccessDeniedException e) {
             throw problem(file, key, allowed + " (permission denied)");
         } catch (IOException e) {
-            throw problem(file, key, allowed + " (it cannot be read: " + message(e) + ")");
+            throw problem(file, key, allowed + " (it cannot be read: " + ErrorText.of(e) + ")");
         }
     }
 
@@ -102,12 +102,4 @@ final class PemFiles {
         return ConfigException.invalidValue(key, file.toString(), allowed, SOURCE);
     }
 
-    static String message(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getMessage() == null) {
-            t = t.getCause();
-        }
-        String text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return text.replace('\n', ' ').strip();
-    }
 }

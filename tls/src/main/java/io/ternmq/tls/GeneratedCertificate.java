@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import io.ternmq.config.ConfigException;
 import java.io.IOException;
@@ -136,7 +136,7 @@ public final class GeneratedCertificate {
             return credentials;
         } catch (IOException | UncheckedIOException e) {
             throw ConfigException.invalidValue("data-dir", dataDir.toString(), "a directory where the broker can "
-                    + "write its TLS certificate (" + PemFiles.message(e) + ")", PemFiles.SOURCE);
+                    + "write its TLS certificate (" + ErrorText.of(e) + ")", PemFiles.SOURCE);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate a TLS certificate: " + e.getMessage(), e);
         }

@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

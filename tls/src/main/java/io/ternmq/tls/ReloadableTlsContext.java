@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;

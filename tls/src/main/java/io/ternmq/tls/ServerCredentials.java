@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import io.ternmq.config.ConfigException;
 import java.io.IOException;
@@ -87,9 +87,9 @@ public record ServerCredentials(PrivateKey privateKey, List<X509Certificate> cha
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw wrongPassword(file);
             }
-            throw PemFiles.problem(file, key, allowed + " (it cannot be read: " + PemFiles.message(e) + ")");
+            throw PemFiles.problem(file, key, allowed + " (it cannot be read: " + ErrorText.of(e) + ")");
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw PemFiles.problem(file, key, allowed + " (it cannot be read: " + PemFiles.message(e) + ")");
+            throw PemFiles.problem(file, key, allowed + " (it cannot be read: " + ErrorText.of(e) + ")");
         }
         try {
             for (String alias : Collections.list(store.aliases())) {
@@ -111,7 +111,7 @@ public record ServerCredentials(PrivateKey privateKey, List<X509Certificate> cha
         } catch (UnrecoverableKeyException e) {
             throw wrongPassword(file);
         } catch (GeneralSecurityException | ClassCastException e) {
-            throw PemFiles.problem(file, key, allowed + " (" + PemFiles.message(e) + ")");
+            throw PemFiles.problem(file, key, allowed + " (" + ErrorText.of(e) + ")");
         }
         throw PemFiles.problem(file, key, allowed + " (it has no private key entry)");
     }

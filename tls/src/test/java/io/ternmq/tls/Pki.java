@@ -1,4 +1,4 @@
-package io.ternmq.transport.tcp.tls;
+package io.ternmq.tls;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +16,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -28,35 +31,32 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /** Keys and certificates for the tests, written in the PEM and PKCS#12 forms operators bring. */
-final class Pki {
+public final class Pki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
     }
 
     private Pki() {
     }
 
-    static KeyPair rsa() throws Exception {
+    public static KeyPair rsa() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
     }
 
-    static KeyPair ec() throws Exception {
+    public static KeyPair ec() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
-    static Issued authority(String subject) throws Exception {
+    public static Issued authority(String subject) throws Exception {
         KeyPair keys = ec();
         X500Name name = name(subject);
         X509v3CertificateBuilder builder = builder(name, name, keys, Duration.ofDays(2))
@@ -64,7 +64,7 @@ final class Pki {
         return new Issued(keys, sign(builder, keys, "SHA256withECDSA"));
     }
 
-    static Issued issue(Issued ca, String subject, GeneralName... names) throws Exception {
+    public static Issued issue(Issued ca, String subject, GeneralName... names) throws Exception {
         KeyPair keys = ec();
         X509v3CertificateBuilder builder = builder(X500Name.getInstance(
                 ca.certificate().getSubjectX500Principal().getEncoded()), name(subject), keys, Duration.ofDays(2));
@@ -74,7 +74,7 @@ final class Pki {
         return new Issued(keys, sign(builder, ca.keys(), "SHA256withECDSA"));
     }
 
-    static Issued selfSigned(KeyPair keys, String subject, Duration validity) throws Exception {
+    public static Issued selfSigned(KeyPair keys, String subject, Duration validity) throws Exception {
         X500Name name = name(subject);
         String algorithm = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         X509v3CertificateBuilder builder = builder(name, name, keys, validity)
@@ -83,7 +83,7 @@ final class Pki {
         return new Issued(keys, sign(builder, keys, algorithm));
     }
 
-    static Issued selfSigned(KeyPair keys, String subject) throws Exception {
+    public static Issued selfSigned(KeyPair keys, String subject) throws Exception {
         return selfSigned(keys, subject, Duration.ofDays(2));
     }
 
@@ -105,7 +105,7 @@ final class Pki {
     }
 
     /** Certificates or a key object (JcaPEMWriter form: RSA PRIVATE KEY / EC PRIVATE KEY for a PrivateKey). */
-    static Path pem(Path file, Object... objects) throws IOException {
+    public static Path pem(Path file, Object... objects) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (Object object : objects) {
@@ -116,7 +116,7 @@ final class Pki {
     }
 
     /** SEC1 ("BEGIN EC PRIVATE KEY") with the named curve inside, as openssl ecparam -genkey writes it. */
-    static Path sec1(Path file, KeyPair keys) throws IOException {
+    public static Path sec1(Path file, KeyPair keys) throws IOException {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
         ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
         ECPrivateKey withCurve = new ECPrivateKey(256, inner.getKey(), inner.getPublicKey(),
@@ -125,18 +125,18 @@ final class Pki {
     }
 
     /** PKCS#8 ("BEGIN PRIVATE KEY"). */
-    static Path pkcs8(Path file, KeyPair keys) throws IOException {
+    public static Path pkcs8(Path file, KeyPair keys) throws IOException {
         return pem(file, new JcaPKCS8Generator(keys.getPrivate(), null));
     }
 
     /** Encrypted PKCS#8 ("BEGIN ENCRYPTED PRIVATE KEY"). */
-    static Path encryptedPkcs8(Path file, KeyPair keys) throws Exception {
+    public static Path encryptedPkcs8(Path file, KeyPair keys) throws Exception {
         return pem(file, new JcaPKCS8Generator(keys.getPrivate(),
                 new JceOpenSSLPKCS8EncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
                         .setPassword("secret".toCharArray()).build()));
     }
 
-    static Path pkcs12(Path file, Issued issued, String password) throws Exception {
+    public static Path pkcs12(Path file, Issued issued, String password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", issued.keys().getPrivate(), password.toCharArray(),
