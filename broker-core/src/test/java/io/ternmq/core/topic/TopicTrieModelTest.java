@@ -70,6 +70,25 @@ class TopicTrieModelTest {
         assertEquals(0, trie.nodeCount());
     }
 
+    /** Topics.matches, the one-filter matcher the trace uses, follows the same rules as the reference. */
+    @Test
+    void oneFilterMatchingAgreesWithTheReference() {
+        Random random = new Random(99L);
+        List<String> topics = randomTopics(random, 500);
+        topics.add("$SYS/x");
+        topics.add("$SYS");
+        long matched = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String filter = i % 10 == 0 ? "$SYS/#" : randomFilter(random);
+            for (String topic : topics) {
+                boolean expected = ReferenceMatcher.matches(filter, topic);
+                assertEquals(expected, Topics.matches(filter, topic), filter + " ~ " + topic);
+                matched += expected ? 1 : 0;
+            }
+        }
+        assertTrue(matched > 10_000, "the random data should exercise matching, matched " + matched);
+    }
+
     @Test
     void concurrentWritersAndReadersEndInTheExpectedState() throws Exception {
         TopicTrie<Sub> trie = new TopicTrie<>();
