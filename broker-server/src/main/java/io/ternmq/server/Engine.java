@@ -24,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Engine {
 
-    /** Tasks one session owner may have queued from other threads before new work is refused (and counted). */
-    static final int OWNER_QUEUE_CAPACITY = 1 << 18;
-
     final PlatformPolicy policy;
     final BrokerMetrics metrics = new BrokerMetrics();
     final TopicTrie<Subscriber> trie = new TopicTrie<>();
@@ -43,9 +40,8 @@ final class Engine {
     Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops) {
         LimitsConfig limits = config.limits();
         policy = new PlatformPolicy(config.platform(), limits);
-        // A shared-group member with half of its queue bound waiting is passed over (Router).
-        router = new Router(trie, policy, metrics, limits.maxQueuedMessages() / 2);
-        registry = new SessionRegistry(new SessionOwners(sessionLoops, OWNER_QUEUE_CAPACITY), store, trie, router,
+        router = new Router(trie, policy, metrics);
+        registry = new SessionRegistry(new SessionOwners(sessionLoops, SessionOwners.QUEUE_CAPACITY), store, trie, router,
                 metrics, limits.maxInflight(), config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());
         trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());

@@ -110,9 +110,9 @@ public final class TernMq implements AutoCloseable {
             }
             InetSocketAddress quicAddress = null;
             if (ports.quicPort() != 0) {
-                // The MQTT keepalive watchdog (1.5 x the clamped keepalive) closes idle connections; QUIC's own
-                // idle timeout only has to outlast the longest one allowed.
-                Duration idle = Duration.ofMillis(config.platform().keepaliveMax() * 1500L);
+                // The MQTT keepalive watchdog closes silent connections; QUIC's own idle timeout only has to outlast
+                // the longest silence allowed.
+                Duration idle = Duration.ofMillis(engine.policy.longestSilenceAllowedMillis());
                 quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer, ports.bind(),
                         ports.quicPort());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
@@ -150,10 +150,16 @@ public final class TernMq implements AutoCloseable {
             throws InterruptedException {
         try {
             return binding.bind();
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
             throw e;
-        } catch (Exception e) {
+        } catch (java.net.BindException e) {
             throw new ListenerBindException(listener, key, host, port, e);
+        } catch (Exception e) {
+            // Netty's native transport reports a refused bind(2) as an IOException of its own.
+            if (e instanceof java.io.IOException && String.valueOf(e.getMessage()).startsWith("bind(")) {
+                throw new ListenerBindException(listener, key, host, port, e);
+            }
+            throw new IllegalStateException(listener + " could not start on " + host + ":" + port, e);
         }
     }
 

@@ -53,9 +53,10 @@ public class RouteFanoutBenchmark {
         BrokerConfig config = BrokerConfig.defaults();
         BrokerMetrics metrics = new BrokerMetrics();
         TopicTrie<Subscriber> trie = new TopicTrie<>();
-        router = new Router(trie, new PlatformPolicy(config.platform(), config.limits()), metrics, 500);
-        SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 1 << 18), new InMemorySessionStore(1000),
-                trie, router, metrics, 32, Duration.ZERO);
+        router = new Router(trie, new PlatformPolicy(config.platform(), config.limits()), metrics);
+        SessionRegistry registry = new SessionRegistry(new SessionOwners(0, SessionOwners.QUEUE_CAPACITY),
+                new InMemorySessionStore(config.limits().maxQueuedMessages()), trie, router, metrics,
+                config.limits().maxInflight(), Duration.ZERO);
         connections = new EncodingConnection[subscribers];
         for (int i = 0; i < subscribers; i++) {
             connections[i] = new EncodingConnection();

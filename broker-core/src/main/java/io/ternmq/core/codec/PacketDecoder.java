@@ -180,10 +180,10 @@ final class PacketDecoder {
 
     private static MqttSubscriptionOption options3(PacketReader r, int options) {
         if ((options & 0xFC) != 0) {
-            throw r.malformed(String.format("reserved bits of the Requested QoS byte 0x%02X are set", options)); // MQTT-3-8.3-4
+            throw r.malformed(String.format("reserved bits of the Requested QoS byte 0x%02X are set", options)); // 3.1.1 MQTT-3-8.3-4 (the specification writes it so)
         }
         if (options == 3) {
-            throw r.malformed("Requested QoS is 3"); // MQTT-3-8.3-4
+            throw r.malformed("Requested QoS is 3"); // 3.1.1 MQTT-3-8.3-4
         }
         return MqttSubscriptionOption.onlyFromQos(MqttQoS.valueOf(options));
     }
@@ -250,7 +250,7 @@ final class PacketDecoder {
         return valid;
     }
 
-    /** 3.1.1 and 5.0 MQTT-2.2.1-3: a packet that carries a Packet Identifier carries a non-zero one. */
+    /** 3.1.1 MQTT-2.3.1-1, 5.0 MQTT-2.2.1-3: a packet that carries a Packet Identifier carries a non-zero one. */
     private static int packetId(PacketReader r) {
         int id = r.u16("Packet Identifier");
         if (id == 0) {

@@ -45,10 +45,12 @@ public final class RepeatLimitedLog {
         long now = System.nanoTime();
         Cause c = cause(cause, now);
         c.total.increment();
-        long next = c.nextAllowedNanos.get();
-        if (now - next < 0 || !c.nextAllowedNanos.compareAndSet(next, now + intervalNanos)) {
-            c.suppressed.incrementAndGet();
-            return;
+        if (intervalNanos > 0) {
+            long next = c.nextAllowedNanos.get();
+            if (now - next < 0 || !c.nextAllowedNanos.compareAndSet(next, now + intervalNanos)) {
+                c.suppressed.incrementAndGet();
+                return;
+            }
         }
         if (!log.isInfoEnabled()) {
             return;
@@ -57,8 +59,8 @@ public final class RepeatLimitedLog {
         if (left == 0) {
             log.info(format, args);
         } else {
-            log.info(format + " [and {} more of '{}' in the last {} s, not logged]", append(args, left, cause,
-                    Duration.ofNanos(intervalNanos).toSeconds()));
+            log.info(format + " [and {} more of '{}' since the last line of it, not logged]",
+                    append(args, left, cause));
         }
     }
 

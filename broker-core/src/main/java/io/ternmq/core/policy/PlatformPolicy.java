@@ -44,17 +44,32 @@ public final class PlatformPolicy {
 
     // ---- CONNECT ----
 
+    /** The will of a CONNECT as the policy judges it: none, or its QoS and RETAIN flag. */
+    public record Will(boolean present, int qos, boolean retain) {
+        public static final Will NONE = new Will(false, 0, false);
+    }
+
     /**
-     * The platform's verdict on a CONNECT: the client id's length, a will, the user properties (MQTT 5). A
-     * refusal carries the MQTT 5 CONNACK reason code; the 3.x return code is derived from it.
+     * The platform's verdict on a CONNECT: the client id's length (the client's own id; one the broker assigns
+     * is never refused), a will, the user properties (MQTT 5). A refusal carries the MQTT 5 CONNACK reason code;
+     * the 3.x return code is derived from it.
      */
-    public Verdict connect(String clientId, boolean will, List<UserProperty> userProperties) {
+    public Verdict connect(String clientId, Will will, List<UserProperty> userProperties) {
         if (clientId.codePointCount(0, clientId.length()) > limits.maxClientIdLength()) {
             return Verdict.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "client id longer than limits.max-client-id-length");
         }
-        if (will && platform.willMessages() == WillPolicy.REFUSE) {
-            return Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "will messages are not supported");
+        if (will.present()) {
+            if (platform.willMessages() == WillPolicy.REFUSE) {
+                return Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "will messages are not supported");
+            }
+            // With wills ignored they must still be wills the broker could have honoured (5.0 MQTT-3.2.2-12, -13).
+            if (will.qos() > MAX_QOS) {
+                return Verdict.refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS 2 is not supported");
+            }
+            if (will.retain() && !retainAvailable()) {
+                return Verdict.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not supported");
+            }
         }
         String broken = checkUserProperties(userProperties);
         return broken == null ? Verdict.ACCEPT : Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
@@ -81,7 +96,41 @@ public final class PlatformPolicy {
         return limits.maxSessionExpiry();
     }
 
+    /**
+     * How long a connection may stay silent before the broker closes it: one and a half times its keepalive
+     * (3.1.1 MQTT-3.1.2-24, 5.0 MQTT-3.1.2-22), the keepalive being the clamped one.
+     */
+    public long silenceAllowedMillis(int keepaliveSeconds) {
+        return keepaliveSeconds * 1500L;
+    }
+
+    /** The longest silence any connection may be allowed: what a transport's own idle timeout must outlast. */
+    public long longestSilenceAllowedMillis() {
+        return silenceAllowedMillis(platform.keepaliveMax());
+    }
+
+    /**
+     * Messages waiting for a shared-subscription member (queued, or on their way to its owner) that make it
+     * "behind", so the next member takes the message: half of {@code limits.max-queued-messages}.
+     */
+    public int sharedMemberBehindAt() {
+        return Math.max(1, limits.maxQueuedMessages() / 2);
+    }
+
     // ---- what the broker tells an MQTT 5 client in CONNACK ----
+
+    /** Capabilities CONNACK announces: wildcard and shared subscriptions yes, subscription identifiers no. */
+    public boolean wildcardSubscriptionsAvailable() {
+        return true;
+    }
+
+    public boolean sharedSubscriptionsAvailable() {
+        return true;
+    }
+
+    public boolean subscriptionIdentifiersAvailable() {
+        return false;
+    }
 
     public boolean retainAvailable() {
         return platform.retainedMessages() != RetainPolicy.REFUSE;

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.Authenticator;
@@ -104,19 +105,23 @@ final class ConnectAcceptor {
         }
         String clientId = connect.payload().clientIdentifier();
         boolean assigned = clientId.isEmpty();
-        if (assigned) {
-            if (!version.assignsClientId(cleanStart)) {
-                refuse(ctx, null, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-                        version.level() == 3 ? "empty client id in MQTT 3.1" : "empty client id with clean session 0"));
-                return;
-            }
-            clientId = assignedClientId;
+        if (assigned && !version.assignsClientId(cleanStart)) {
+            refuse(ctx, null, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    version.level() == 3 ? "empty client id in MQTT 3.1" : "empty client id with clean session 0"));
+            return;
         }
         List<UserProperty> userProperties = version.userProperties(connect);
-        Verdict verdict = policy.connect(clientId, connect.variableHeader().isWillFlag(), userProperties);
+        MqttConnectVariableHeader header = connect.variableHeader();
+        PlatformPolicy.Will will = header.isWillFlag()
+                ? new PlatformPolicy.Will(true, header.willQos(), header.isWillRetain()) : PlatformPolicy.Will.NONE;
+        // The client's own id is judged, not one the broker assigns.
+        Verdict verdict = policy.connect(clientId, will, userProperties);
         if (!verdict.accepted()) {
-            refuse(ctx, clientId, version, verdict);
+            refuse(ctx, assigned ? null : clientId, version, verdict);
             return;
+        }
+        if (assigned) {
+            clientId = assignedClientId;
         }
         ConnectRequest request = new ConnectRequest(clientId,
                 connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
@@ -148,8 +153,8 @@ final class ConnectAcceptor {
         int keepalive = policy.keepalive(requestedKeepalive);
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, version.level(), clientId,
                 registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum());
-        // 3.1.1 MQTT-3.1.2-24, 5.0 MQTT-3.1.2-22: closed after one and a half keepalive periods of silence.
-        SessionPacketHandler handler = version.handler(handlers, connection, expiry, keepalive * 1500L);
+        SessionPacketHandler handler = version.handler(handlers, connection, expiry,
+                policy.silenceAllowedMillis(keepalive));
         ctx.pipeline().replace(prelude, version.handlerName(), handler);
         // On the owner already (a TCP connection moved there): at once, ahead of the packets that follow CONNECT.
         boolean queued = connection.owner().runOrExecute(() -> {

@@ -183,7 +183,7 @@ abstract class ConnectVersion {
 
         @Override
         long requestedExpiry(MqttConnectMessage connect, PlatformPolicy policy) {
-            // MQTT-3.1.2-11 (5.0 §3.1.2.11.2): absent means 0, the session ends with the connection.
+            // 5.0 §3.1.2.11.2: absent means 0, the session ends with the connection.
             Integer expiry = Mqtt5Properties.integer(connect.variableHeader().properties(),
                     MqttPropertyType.SESSION_EXPIRY_INTERVAL);
             return expiry == null ? 0 : Integer.toUnsignedLong(expiry);
@@ -200,9 +200,10 @@ abstract class ConnectVersion {
             }
             p.add(integer(MqttPropertyType.MAXIMUM_QOS, PlatformPolicy.MAX_QOS));
             p.add(integer(MqttPropertyType.RETAIN_AVAILABLE, policy.retainAvailable() ? 1 : 0));
-            p.add(integer(MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
-            p.add(integer(MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1));
-            p.add(integer(MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+            p.add(integer(MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, policy.wildcardSubscriptionsAvailable() ? 1 : 0));
+            p.add(integer(MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, policy.sharedSubscriptionsAvailable() ? 1 : 0));
+            p.add(integer(MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+                    policy.subscriptionIdentifiersAvailable() ? 1 : 0));
             p.add(integer(MqttPropertyType.TOPIC_ALIAS_MAXIMUM, policy.topicAliasMaximum()));
             p.add(integer(MqttPropertyType.RECEIVE_MAXIMUM, policy.receiveMaximum()));
             p.add(integer(MqttPropertyType.MAXIMUM_PACKET_SIZE, policy.maxPacketSize()));

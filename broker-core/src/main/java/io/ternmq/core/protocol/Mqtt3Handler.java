@@ -75,7 +75,7 @@ final class Mqtt3Handler extends SessionPacketHandler {
     @Override
     protected void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect) {
         Disconnector.markClosing(ctx.channel());
-        ctx.close(); // 3.1.1 MQTT-3.14.4-1; there is no will to discard in this broker
+        ctx.close(); // there is no will to discard (MQTT-3.14.4-3): the broker keeps none
     }
 
     static MqttPubAckMessage pubAck(int packetId) {

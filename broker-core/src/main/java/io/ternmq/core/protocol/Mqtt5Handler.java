@@ -174,6 +174,6 @@ final class Mqtt5Handler extends SessionPacketHandler {
             }
         }
         Disconnector.markClosing(ctx.channel());
-        ctx.close(); // 5.0 MQTT-3.14.4-2; there is no will to discard in this broker
+        ctx.close(); // there is no will to discard (MQTT-3.14.4-3): the broker keeps none
     }
 }

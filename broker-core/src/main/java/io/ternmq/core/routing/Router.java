@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message to another owner never blocks: if that owner's queue is full the message is dropped and counted.
  *
  * <p>A shared subscription group ({@code $share/{group}/{filter}}) gets each message once: the next online
- * member in round-robin order that is keeping up (fewer than {@code behindAt} messages waiting for it: queued, or
+ * member in round-robin order that is keeping up (fewer than half of its queue bound waiting for it: queued, or
  * handed over and not yet taken by its owner), so a member that falls behind is passed over instead of
  * overflowing its queue; if every online member is behind, the one with the least waiting; with none online, the
  * next member whose session keeps messages offline. What a departing member held comes back here, the one route
@@ -42,12 +42,11 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      */
     private final int behindAt;
 
-    /** @param behindAt waiting messages that make a shared-group member "behind" (half of its queue bound) */
-    public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics, int behindAt) {
+    public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics) {
         this.trie = trie;
         this.policy = policy;
         this.metrics = metrics;
-        this.behindAt = Math.max(1, behindAt);
+        this.behindAt = policy.sharedMemberBehindAt();
     }
 
     /** Routes the message; returns how many sessions it was handed to. */
@@ -94,11 +93,12 @@ public final class Router implements SessionRegistry.SharedRedelivery {
     }
 
     /**
-     * Shared deliveries a departed member never had acknowledged go to another member of their group; with no
-     * other member they are dropped and counted.
+     * Shared deliveries a departed member never had acknowledged go to another member of their group. Returns
+     * those no other member could take, for the caller to keep or drop.
      */
     @Override
-    public void redeliver(List<Delivery> orphans, String departedClientId) {
+    public List<Delivery> redeliver(List<Delivery> orphans, String departedClientId) {
+        List<Delivery> left = new ArrayList<>(0);
         for (Delivery orphan : orphans) {
             List<Subscriber> members = new ArrayList<>();
             trie.match(orphan.message().topic(), s -> {
@@ -107,9 +107,10 @@ public final class Router implements SessionRegistry.SharedRedelivery {
                 }
             });
             if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departedClientId)) {
-                metrics.droppedNoShareMember.increment();
+                left.add(orphan);
             }
         }
+        return left;
     }
 
     private boolean toGroup(PublishMessage message, int publisherQos, String shareKey, List<Subscriber> members,
@@ -192,10 +193,10 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         if (session.deliver(delivery)) {
             return;
         }
-        if (delivery.shareKey() != null) {
-            redeliver(List.of(delivery), session.clientId());
-        } else {
+        if (delivery.shareKey() == null) {
             metrics.droppedOffline.increment();
+        } else if (!redeliver(List.of(delivery), session.clientId()).isEmpty()) {
+            metrics.droppedNoShareMember.increment();
         }
     }
 }

@@ -225,6 +225,13 @@ public final class Session {
         return orphans;
     }
 
+    /** Shared deliveries no other member of their group took go back in the queue, at its end. */
+    void requeue(List<Delivery> deliveries) {
+        for (Delivery d : deliveries) {
+            enqueue(d);
+        }
+    }
+
     /** Takes every subscription out of the trie; the session is dead afterwards. */
     void discard() {
         discarded = true;
@@ -249,9 +256,13 @@ public final class Session {
         data.putSubscription(new StoredSubscription(filter.full(), grantedQos, noLocal));
     }
 
-    /** Adds a validated, ordinary filter at its granted QoS. */
+    /** Adds a filter at its granted QoS, shared ({@code $share/...}) or not; an invalid one is refused. */
     public void subscribe(String filter, int grantedQos) {
-        subscribe(new SubscriptionFilter(filter, filter, null), grantedQos, false);
+        SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
+        if (parsed == null) {
+            throw new IllegalArgumentException("not a topic filter: " + filter);
+        }
+        subscribe(parsed, grantedQos, false);
     }
 
     /** True when the session holds this filter already. */

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionOwners {
 
+    /**
+     * Tasks one owner accepts from other threads before {@link SessionOwner#tryExecute} refuses (and the caller
+     * counts it): a bound on what a burst of fan-out can queue on one event loop.
+     */
+    public static final int QUEUE_CAPACITY = 1 << 18;
+
     private final SessionOwner[] owners;
     /** The threads, when these owners made their own (and so stop them); null when they run on the caller's. */
     private final EventExecutorGroup ownThreads;

@@ -33,10 +33,10 @@ public final class SessionRegistry implements AutoCloseable {
 
     /**
      * Where the shared-subscription deliveries of a session that goes away go: to another member of their group
-     * (MQTT 5 4.8.2). The {@code Router} is the one route.
+     * (MQTT 5 4.8.2). The {@code Router} is the one route; it returns what no other member could take.
      */
     public interface SharedRedelivery {
-        void redeliver(List<Delivery> orphans, String departedClientId);
+        List<Delivery> redeliver(List<Delivery> orphans, String departedClientId);
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -111,11 +111,13 @@ public final class SessionRegistry implements AutoCloseable {
         if (existing != null) {
             end(existing);
         }
-        boolean persistent = expirySeconds != 0;
-        SessionData kept = persistent && !cleanStart ? store.stored(clientId) : null;
-        if (!persistent || cleanStart) {
-            store.remove(clientId); // MQTT-3.1.2-4: clean start ends a kept session
+        // MQTT-3.1.2-5: without clean start a kept session resumes, even when this connection asks for expiry 0
+        // (it then ends with the connection); MQTT-3.1.2-4: clean start ends it.
+        SessionData kept = cleanStart ? null : store.stored(clientId);
+        if (cleanStart) {
+            store.remove(clientId);
         }
+        boolean persistent = kept != null || expirySeconds != 0;
         Session session = new Session(clientId, persistent, owners.ownerOf(clientId),
                 kept != null ? kept : store.create(clientId, persistent), trie, metrics, maxInflight, expirySeconds);
         // A kept session (a store that outlives the process) routes again from its subscriptions.
@@ -143,7 +145,8 @@ public final class SessionRegistry implements AutoCloseable {
             end(session);
             return;
         }
-        redeliverShared(session);
+        // What no other member takes waits here for this one's return (5.0 §4.8.2 lets the server wait).
+        session.requeue(redeliverShared(session));
         session.dropQueuedQos0();
         scheduleExpiry(session);
     }
@@ -151,19 +154,17 @@ public final class SessionRegistry implements AutoCloseable {
     /** Ends a session: it leaves the registry, the trie and the store. Runs on its owner. */
     public void end(Session session) {
         sessions.remove(session.clientId(), session);
-        redeliverShared(session);
+        metrics.droppedNoShareMember.add(redeliverShared(session).size());
         session.discard();
         if (session.persistent()) {
             store.remove(session.clientId());
         }
     }
 
-    /** The one place shared deliveries a departing session held leave it. */
-    private void redeliverShared(Session session) {
+    /** The one place shared deliveries a departing session held leave it; returns what no other member took. */
+    private List<Delivery> redeliverShared(Session session) {
         List<Delivery> orphans = session.takeSharedDeliveries();
-        if (!orphans.isEmpty()) {
-            sharedRedelivery.redeliver(orphans, session.clientId());
-        }
+        return orphans.isEmpty() ? orphans : sharedRedelivery.redeliver(orphans, session.clientId());
     }
 
     private void scheduleExpiry(Session session) {

@@ -7,8 +7,8 @@ import io.ternmq.core.topic.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
@@ -19,21 +19,26 @@ import org.slf4j.LoggerFactory;
  * The message trace: what traced devices submitted, for an operator who needs to see it. What is traced is every
  * client with {@code log.trace} on, else the client ids and topic filters turned on at run time; for them each
  * accepted CONNECT and PUBLISH is logged on the logger {@value #LOGGER} (escaped like every log line) and kept in a
- * bounded ring of recent events, lock-free, which the admin API reads. A message of a client nobody traces costs
- * one volatile read and two empty-set checks, nothing more: the hot path does not pay for the trace.
+ * bounded ring of recent events, lock-free, which the admin API reads. While nothing is traced a message costs the
+ * trace one volatile read; while something is, a hash lookup and at most {@value #MAX_TOPIC_FILTERS} filter
+ * matches.
  */
 public final class MessageTrace {
 
     public static final String LOGGER = "ternmq.trace";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
-    /** Client ids and topic filters traced at run time, at most this many each (a bound on what an operator adds). */
+    /** Client ids traced at run time, at most this many (a bound on what an operator adds). */
     public static final int MAX_TRACED = 1_000;
+    /** Topic filters traced at run time, at most this many: each PUBLISH is matched against all of them. */
+    public static final int MAX_TOPIC_FILTERS = 32;
+
+    /** What is traced, replaced whole on each change: readers see one consistent snapshot without a lock. */
+    private record Traced(boolean any, Set<String> clients, List<String> topicFilters) {
+    }
 
     private final boolean all;
-    private final Set<String> clients = new CopyOnWriteArraySet<>();
-    private final Set<String> topicFilters = new CopyOnWriteArraySet<>();
-    private volatile boolean any;
+    private volatile Traced traced;
     private final AtomicReferenceArray<TraceEvent> ring;
     private final AtomicLong written = new AtomicLong();
 
@@ -43,55 +48,67 @@ public final class MessageTrace {
      */
     public MessageTrace(boolean all, int ringSize) {
         this.all = all;
-        this.any = all;
+        this.traced = new Traced(all, Set.of(), List.of());
         this.ring = ringSize > 0 ? new AtomicReferenceArray<>(ringSize) : null;
     }
 
     /** Turns tracing of one client id on or off; false when the bound of traced ids is reached. */
-    public boolean traceClient(String clientId, boolean on) {
-        return change(clients, clientId, on);
-    }
-
-    /** Turns tracing of the PUBLISHes to one topic filter on or off; false when the bound is reached. */
-    public boolean traceTopic(String filter, boolean on) {
-        return change(topicFilters, filter, on);
-    }
-
-    private boolean change(Set<String> set, String value, boolean on) {
-        if (on && !set.contains(value) && set.size() >= MAX_TRACED) {
+    public synchronized boolean traceClient(String clientId, boolean on) {
+        Set<String> clients = new HashSet<>(traced.clients());
+        if (on && !clients.contains(clientId) && clients.size() >= MAX_TRACED) {
             return false;
         }
         if (on) {
-            set.add(value);
+            clients.add(clientId);
         } else {
-            set.remove(value);
+            clients.remove(clientId);
         }
-        any = all || !clients.isEmpty() || !topicFilters.isEmpty();
+        publish(Set.copyOf(clients), traced.topicFilters());
         return true;
     }
 
-    public Set<String> tracedClients() {
-        return Set.copyOf(clients);
+    /** Turns tracing of the PUBLISHes to one topic filter on or off; false when the bound is reached. */
+    public synchronized boolean traceTopic(String filter, boolean on) {
+        List<String> filters = new ArrayList<>(traced.topicFilters());
+        if (on && !filters.contains(filter) && filters.size() >= MAX_TOPIC_FILTERS) {
+            return false;
+        }
+        filters.remove(filter);
+        if (on) {
+            filters.add(filter);
+        }
+        publish(traced.clients(), List.copyOf(filters));
+        return true;
     }
 
-    public Set<String> tracedTopics() {
-        return Set.copyOf(topicFilters);
+    private void publish(Set<String> clients, List<String> topicFilters) {
+        traced = new Traced(all || !clients.isEmpty() || !topicFilters.isEmpty(), clients, topicFilters);
+    }
+
+    public Set<String> tracedClients() {
+        return traced.clients();
+    }
+
+    public List<String> tracedTopics() {
+        return traced.topicFilters();
     }
 
     /** Whether this client's CONNECT is traced. */
     public boolean traces(String clientId) {
-        return any && (all || clients.contains(clientId));
+        Traced t = traced;
+        return t.any() && (all || t.clients().contains(clientId));
     }
 
     /** Whether this client's PUBLISH to this topic is traced. */
     public boolean traces(String clientId, String topic) {
-        if (!any) {
+        Traced t = traced;
+        if (!t.any()) {
             return false;
         }
-        if (all || clients.contains(clientId)) {
+        if (all || t.clients().contains(clientId)) {
             return true;
         }
-        for (String filter : topicFilters) {
+        for (String filter : t.topicFilters()) {
             if (Topics.matches(filter, topic)) {
                 return true;
             }

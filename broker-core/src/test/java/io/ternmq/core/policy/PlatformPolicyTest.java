@@ -30,6 +30,7 @@ class PlatformPolicyTest {
     }
 
     private static final PlatformPolicy DEFAULTS = policy(Map.of());
+    private static final PlatformPolicy.Will WILL = new PlatformPolicy.Will(true, 0, false);
 
     private static Verdict publish(PlatformPolicy policy, String topic, int qos, boolean retain, int payload,
                                    MessageProperties properties) {
@@ -104,7 +105,7 @@ class PlatformPolicyTest {
 
         @Test
         void aWillIsRefusedWithItsReason() {
-            Verdict verdict = DEFAULTS.connect("c1", true, List.of());
+            Verdict verdict = DEFAULTS.connect("c1", WILL, List.of());
 
             assertVerdict(Verdict.Outcome.REFUSE, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, verdict);
             assertEquals("will messages are not supported", verdict.reason());
@@ -112,7 +113,19 @@ class PlatformPolicyTest {
 
         @Test
         void willMessagesIgnoreAcceptsTheConnect() {
-            assertTrue(policy(Map.of("platform.will-messages", "ignore")).connect("c1", true, List.of()).accepted());
+            assertTrue(policy(Map.of("platform.will-messages", "ignore")).connect("c1", WILL, List.of()).accepted());
+        }
+
+        @Test
+        void anIgnoredWillMustStillBeOneTheBrokerCouldHonour() {
+            PlatformPolicy ignore = policy(Map.of("platform.will-messages", "ignore"));
+
+            assertVerdict(Verdict.Outcome.REFUSE, ReasonCode.QOS_NOT_SUPPORTED,
+                    ignore.connect("c1", new PlatformPolicy.Will(true, 2, false), List.of())); // 5.0 MQTT-3.2.2-12
+            assertVerdict(Verdict.Outcome.REFUSE, ReasonCode.RETAIN_NOT_SUPPORTED,
+                    ignore.connect("c1", new PlatformPolicy.Will(true, 1, true), List.of())); // 5.0 MQTT-3.2.2-13
+            assertTrue(policy(Map.of("platform.will-messages", "ignore", "platform.retained-messages", "ignore"))
+                    .connect("c1", new PlatformPolicy.Will(true, 1, true), List.of()).accepted());
         }
     }
 
@@ -133,7 +146,7 @@ class PlatformPolicyTest {
             assertVerdict(Verdict.Outcome.NOT_DELIVERED, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                     publish(DEFAULTS, "t", 1, false, 1, userProperties(many(21))));
             assertVerdict(Verdict.Outcome.REFUSE, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
-                    DEFAULTS.connect("c1", false, many(21)));
+                    DEFAULTS.connect("c1", PlatformPolicy.Will.NONE, many(21)));
         }
 
         @Test
@@ -265,9 +278,9 @@ class PlatformPolicyTest {
 
         @Test
         void aClientIdOf128CharactersIsAllowedAnd129IsNot() {
-            assertTrue(DEFAULTS.connect("c".repeat(128), false, List.of()).accepted());
+            assertTrue(DEFAULTS.connect("c".repeat(128), PlatformPolicy.Will.NONE, List.of()).accepted());
             assertVerdict(Verdict.Outcome.REFUSE, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-                    DEFAULTS.connect("c".repeat(129), false, List.of()));
+                    DEFAULTS.connect("c".repeat(129), PlatformPolicy.Will.NONE, List.of()));
         }
 
         @Test
@@ -276,7 +289,7 @@ class PlatformPolicyTest {
                     "limits.max-topic-length", "200", "limits.max-client-id-length", "200"));
 
             assertTrue(publish(wider, "t".repeat(200), 1, false, 300 * 1024, MessageProperties.NONE).accepted());
-            assertTrue(wider.connect("c".repeat(200), false, List.of()).accepted());
+            assertTrue(wider.connect("c".repeat(200), PlatformPolicy.Will.NONE, List.of()).accepted());
             assertEquals(310 * 1024, wider.maxPacketSize());
         }
     }
@@ -330,6 +343,18 @@ class PlatformPolicyTest {
             assertTrue(DEFAULTS.subscriptionWithinQuota(999, false));
             assertFalse(DEFAULTS.subscriptionWithinQuota(1000, false));
             assertTrue(DEFAULTS.subscriptionWithinQuota(1000, true), "subscribing again to a held filter");
+        }
+
+        @Test
+        void aConnectionMaySitSilentForOneAndAHalfKeepalives() {
+            assertEquals(90_000, DEFAULTS.silenceAllowedMillis(60));
+            assertEquals(1_800_000, DEFAULTS.longestSilenceAllowedMillis(), "1.5 times keepalive-max");
+        }
+
+        @Test
+        void aSharedMemberIsBehindWithHalfItsQueueBoundWaiting() {
+            assertEquals(500, DEFAULTS.sharedMemberBehindAt());
+            assertEquals(1, policy(Map.of("limits.max-queued-messages", "1")).sharedMemberBehindAt());
         }
 
         @Test

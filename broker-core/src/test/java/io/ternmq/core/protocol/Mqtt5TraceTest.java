@@ -7,15 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.trace.TraceEvent;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The message trace (issue 3 item 6): every CONNECT and PUBLISH the broker accepts is kept in the in-memory ring
+ * The message trace of a traced client: every CONNECT and PUBLISH the broker accepts is kept in the in-memory ring
  * with the client id, protocol version, topic, QoS, payload size and user properties; refused ones are not.
  */
 class Mqtt5TraceTest {
 
     private final TestEngine broker = TestEngine.start();
+
+    @BeforeEach
+    void traceTheDevices() {
+        for (String id : new String[] {"dev-1", "dev-2", "old"}) {
+            broker.trace().traceClient(id, true);
+        }
+    }
 
     @Test
     void recentEventsHoldTheConnectAndThePublishWithItsUserProperties() {

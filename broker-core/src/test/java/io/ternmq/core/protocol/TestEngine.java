@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine without sockets, for EmbeddedChannel tests: wired from the same public constructors as broker-server
- * wires it, with the embedded defaults and a few settings changed, and session work run inline on the test thread
+ * The engine without sockets, for EmbeddedChannel tests: wired from the same public constructors, in the same way,
+ * as broker-server's Engine wires it, with the embedded defaults and a few settings changed, and session work run inline on the test thread
  * (no owner threads) so every test is deterministic. Start a real broker with broker-server's TestEngine instead.
  */
 public final class TestEngine {
@@ -39,12 +39,12 @@ public final class TestEngine {
     private TestEngine(BrokerConfig config, Authenticator authenticator, int ownerThreads) {
         LimitsConfig limits = config.limits();
         policy = new PlatformPolicy(config.platform(), limits);
-        router = new Router(trie, policy, metrics, limits.maxQueuedMessages() / 2);
-        registry = new SessionRegistry(new SessionOwners(ownerThreads, 1 << 18),
+        router = new Router(trie, policy, metrics);
+        registry = new SessionRegistry(new SessionOwners(ownerThreads, SessionOwners.QUEUE_CAPACITY),
                 new InMemorySessionStore(limits.maxQueuedMessages()), trie, router, metrics, limits.maxInflight(),
                 config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());
-        trace = new MessageTrace(true, config.log().traceRingSize());
+        trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());
         installer = new MqttPipelineInstaller(policy, authenticator, registry, router, disconnector, trace, metrics,
                 limits.maxConnections(), limits.connectTimeout());
     }
@@ -83,7 +83,6 @@ public final class TestEngine {
         return disconnector;
     }
 
-    /** Traces every client (as {@code log.trace: true}), so tests can read the ring. */
     public MessageTrace trace() {
         return trace;
     }
