@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 public final class InMemorySessionData implements SessionData {
 
     private final int maxQueued;
-    private LinkedHashMap<String, StoredSubscription> subscriptions;
+    /** Filter to its options packed as MQTT 5 writes them (bits 0-1 QoS, bit 2 No Local): no record per entry. */
+    private LinkedHashMap<String, Integer> subscriptions;
     private ArrayDeque<Delivery> queue;
     private LinkedHashMap<Integer, Delivery> inflight;
 
@@ -30,7 +31,13 @@ public final class InMemorySessionData implements SessionData {
 
     @Override
     public List<StoredSubscription> subscriptions() {
-        return subscriptions == null ? List.of() : List.copyOf(subscriptions.values());
+        if (subscriptions == null) {
+            return List.of();
+        }
+        List<StoredSubscription> out = new ArrayList<>(subscriptions.size());
+        subscriptions.forEach((filter, options) -> out.add(new StoredSubscription(filter, options & 0x03,
+                (options & 0x04) != 0)));
+        return List.copyOf(out);
     }
 
     @Override
@@ -48,7 +55,7 @@ public final class InMemorySessionData implements SessionData {
         if (subscriptions == null) {
             subscriptions = new LinkedHashMap<>(4);
         }
-        subscriptions.put(subscription.filter(), subscription);
+        subscriptions.put(subscription.filter(), subscription.grantedQos() | (subscription.noLocal() ? 0x04 : 0));
     }
 
     @Override
