@@ -40,7 +40,7 @@ final class Engine {
     Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops) {
         LimitsConfig limits = config.limits();
         policy = new PlatformPolicy(config.platform(), limits);
-        router = new Router(trie, policy, metrics);
+        router = new Router(trie, policy, metrics, store);
         registry = new SessionRegistry(new SessionOwners(sessionLoops, SessionOwners.QUEUE_CAPACITY), store, trie, router,
                 metrics, limits.maxInflight(), config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());

@@ -90,7 +90,8 @@ public final class TernMq implements AutoCloseable {
                 : ReloadableTlsContext.open(config.tls(), config.dataDir());
 
         NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
-        Engine engine = new Engine(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages()),
+        Engine engine = new Engine(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages(),
+                config.limits().maxQueuedBytes()),
                 loops.workers());
         TcpListener tcp = null;
         TcpListener tls = null;

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param log            logging settings
  * @param tls            the MQTT over TLS listener's certificate, protocols and client authentication
  * @param quic           the MQTT over QUIC listener's limits, flow control, address validation and 0-RTT
+ * @param storage        where and how persistent sessions are kept
  */
 public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
                            LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls,
-                           QuicConfig quic) {
+                           QuicConfig quic, StorageConfig storage) {
 
     public BrokerConfig {
         Objects.requireNonNull(listeners, "listeners");
@@ -29,18 +30,26 @@ public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allo
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(quic, "quic");
+        Objects.requireNonNull(storage, "storage");
+    }
+
+    /** A configuration built by hand (tests) with the default storage settings. */
+    public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
+                        PlatformConfig platform, LogConfig log, TlsConfig tls, QuicConfig quic) {
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, quic, defaults().storage());
     }
 
     /** A configuration built by hand (tests) with the default QUIC settings. */
     public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
                         PlatformConfig platform, LogConfig log, TlsConfig tls) {
-        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, defaults().quic());
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, defaults().quic(), defaults().storage());
     }
 
     /** A configuration built by hand (tests) with the default TLS and QUIC settings. */
     public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
                         PlatformConfig platform, LogConfig log) {
-        this(listeners, dataDir, allowAnonymous, limits, platform, log, defaults().tls(), defaults().quic());
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, defaults().tls(), defaults().quic(),
+                defaults().storage());
     }
 
     /** The embedded defaults: what the broker runs with when given no file, no environment and no flags. */

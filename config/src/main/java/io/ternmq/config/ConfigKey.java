@@ -45,7 +45,9 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> MAX_CLIENT_ID_LENGTH =
             new ConfigKey<>("limits.max-client-id-length", "128", null, ValueType.integer(1, 65535));
     static final ConfigKey<Integer> MAX_QUEUED_MESSAGES =
-            new ConfigKey<>("limits.max-queued-messages", "1000", null, ValueType.integer(1, 10_000_000));
+            new ConfigKey<>("limits.max-queued-messages", "10000", null, ValueType.integer(1, 10_000_000));
+    static final ConfigKey<Long> MAX_QUEUED_BYTES = new ConfigKey<>("limits.max-queued-bytes", "16MiB", null,
+            ValueType.largeSize(1024, 1L << 40));
     static final ConfigKey<Integer> MAX_INFLIGHT =
             new ConfigKey<>("limits.max-inflight", "32", null, ValueType.integer(1, 65535));
     static final ConfigKey<Duration> CONNECT_TIMEOUT = new ConfigKey<>("limits.connect-timeout", "10s", null,
@@ -122,6 +124,13 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> QUIC_SOCKETS =
             new ConfigKey<>("quic.sockets", "0", null, ValueType.integer(0, 64));
 
+    static final ConfigKey<Durability> STORAGE_DURABILITY = new ConfigKey<>("storage.durability", "sync", null,
+            ValueType.enumeration(Durability.class));
+    static final ConfigKey<Duration> STORAGE_SYNC_INTERVAL = new ConfigKey<>("storage.sync-interval", "100ms", null,
+            ValueType.duration(Duration.ofMillis(1), Duration.ofSeconds(60)));
+    static final ConfigKey<Long> STORAGE_MAX_BYTES = new ConfigKey<>("storage.max-bytes", "1GiB", null,
+            ValueType.largeSize(1024 * 1024, 1L << 50));
+
     static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
             ValueType.word("trace", "debug", "info", "warn", "error"));
     static final ConfigKey<Boolean> LOG_TRACE =
@@ -134,7 +143,7 @@ final class ConfigKey<T> {
 
     static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, IO_THREADS, DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
-            MAX_QUEUED_MESSAGES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
+            MAX_QUEUED_MESSAGES, MAX_QUEUED_BYTES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
             MAX_SUBSCRIPTIONS, MAX_SESSION_EXPIRY, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
             KEEPALIVE_MIN, KEEPALIVE_MAX, MAX_USER_PROPERTIES, MAX_USER_PROPERTY_LENGTH,
             MAX_RESPONSE_TOPIC_LENGTH, MAX_CORRELATION_DATA,
@@ -142,7 +151,7 @@ final class ConfigKey<T> {
             TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
             TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
             QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
-            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
+            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL, STORAGE_MAX_BYTES, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
             LOG_REPEAT_INTERVAL);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);

@@ -78,14 +78,16 @@ public final class ConfigLoader {
                 l.get(ConfigKey.MAX_PAYLOAD), l.get(ConfigKey.MAX_TOPIC_LENGTH), l.get(ConfigKey.MAX_CLIENT_ID_LENGTH),
                 l.get(ConfigKey.MAX_QUEUED_MESSAGES), l.get(ConfigKey.MAX_INFLIGHT), l.get(ConfigKey.CONNECT_TIMEOUT),
                 l.get(ConfigKey.RECEIVE_MAXIMUM), l.get(ConfigKey.TOPIC_ALIAS_MAXIMUM),
-                l.get(ConfigKey.MAX_SUBSCRIPTIONS), l.get(ConfigKey.MAX_SESSION_EXPIRY));
+                l.get(ConfigKey.MAX_SUBSCRIPTIONS), l.get(ConfigKey.MAX_SESSION_EXPIRY), l.get(ConfigKey.MAX_QUEUED_BYTES));
         PlatformConfig platform = new PlatformConfig(l.get(ConfigKey.WILL_MESSAGES), l.get(ConfigKey.RETAINED_MESSAGES),
                 l.get(ConfigKey.DELIVERY_QOS), l.get(ConfigKey.KEEPALIVE_MIN), l.get(ConfigKey.KEEPALIVE_MAX),
                 l.get(ConfigKey.MAX_USER_PROPERTIES), l.get(ConfigKey.MAX_USER_PROPERTY_LENGTH),
                 l.get(ConfigKey.MAX_RESPONSE_TOPIC_LENGTH), l.get(ConfigKey.MAX_CORRELATION_DATA));
         return new BrokerConfig(listeners, l.get(ConfigKey.DATA_DIR), l.get(ConfigKey.ALLOW_ANONYMOUS), limits,
                 platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL), l.get(ConfigKey.LOG_TRACE),
-                l.get(ConfigKey.LOG_TRACE_RING_SIZE), l.get(ConfigKey.LOG_REPEAT_INTERVAL)), tls(l), quic(l));
+                l.get(ConfigKey.LOG_TRACE_RING_SIZE), l.get(ConfigKey.LOG_REPEAT_INTERVAL)), tls(l), quic(l),
+                new StorageConfig(l.get(ConfigKey.STORAGE_DURABILITY), l.get(ConfigKey.STORAGE_SYNC_INTERVAL),
+                        l.get(ConfigKey.STORAGE_MAX_BYTES)));
     }
 
     private static QuicConfig quic(Layers l) {

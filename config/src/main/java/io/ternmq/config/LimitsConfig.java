@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param maxTopicLength    characters in a topic name or topic filter
  * @param maxClientIdLength characters in a client identifier
  * @param maxQueuedMessages per-session bound on queued messages; the oldest is dropped when full
+ * @param maxQueuedBytes    per-session bound on the bytes of queued messages; the oldest is dropped when full
  * @param maxInflight       unacknowledged QoS 1 deliveries per session
  * @param connectTimeout    how long a new connection may take to send CONNECT
  * @param receiveMaximum    the broker's MQTT 5 Receive Maximum: unacknowledged QoS 1 PUBLISH a client may have
@@ -24,10 +25,22 @@ import java.util.Objects;
 public record LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
                            int maxClientIdLength, int maxQueuedMessages, int maxInflight,
                            Duration connectTimeout, int receiveMaximum, int topicAliasMaximum,
-                           int maxSubscriptions, int maxSessionExpiry) {
+                           int maxSubscriptions, int maxSessionExpiry, long maxQueuedBytes) {
+
+    /** The default of {@code limits.max-queued-bytes}: 16 MiB a session. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * 1024 * 1024;
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+    }
+
+    /** The limits with the queue's byte bound at its default. */
+    public LimitsConfig(int maxConnections, int maxPacketSize, int maxPayload, int maxTopicLength,
+                        int maxClientIdLength, int maxQueuedMessages, int maxInflight, Duration connectTimeout,
+                        int receiveMaximum, int topicAliasMaximum, int maxSubscriptions, int maxSessionExpiry) {
+        this(maxConnections, maxPacketSize, maxPayload, maxTopicLength, maxClientIdLength, maxQueuedMessages,
+                maxInflight, connectTimeout, receiveMaximum, topicAliasMaximum, maxSubscriptions, maxSessionExpiry,
+                DEFAULT_MAX_QUEUED_BYTES);
     }
 
     /** The limits with the MQTT 5 flow-control values and the session bounds at their defaults. */

@@ -25,6 +25,7 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LARGE_SIZE = Pattern.compile("(\\d{1,18})\\s*(b|kib|mib|gib)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|m)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern CIPHER_SUITE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
@@ -58,6 +59,25 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
                         default -> 1L;
                     };
                     return inRange(Math.multiplyExact(Long.parseLong(m.group(1)), multiplier), min, max);
+                });
+    }
+
+    /** A byte count that may pass 2 GiB: an integer, or with suffix B, KiB, MiB or GiB. */
+    static ValueType<Long> largeSize(long min, long max) {
+        return new ValueType<>("a size from " + min + " to " + max
+                + " bytes: an integer, or an integer with suffix B, KiB, MiB or GiB, e.g. 1GiB", raw -> {
+                    Matcher m = matchOrThrow(LARGE_SIZE, raw);
+                    long multiplier = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
+                        case "kib" -> 1024L;
+                        case "mib" -> 1024L * 1024L;
+                        case "gib" -> 1024L * 1024L * 1024L;
+                        default -> 1L;
+                    };
+                    long value = Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+                    if (value < min || value > max) {
+                        throw new IllegalArgumentException("out of range");
+                    }
+                    return value;
                 });
     }
 

@@ -23,7 +23,7 @@ class ConfigKeysTest {
                 "listeners.bind", "listeners.tcp-port", "listeners.tls-port", "listeners.quic-port",
                 "listeners.http-port", "listeners.io-threads", "data-dir", "allow-anonymous",
                 "limits.max-connections", "limits.max-packet-size", "limits.max-payload", "limits.max-topic-length",
-                "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-inflight",
+                "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-queued-bytes", "limits.max-inflight",
                 "limits.connect-timeout", "limits.receive-maximum", "limits.topic-alias-maximum",
                 "limits.max-subscriptions-per-session", "limits.max-session-expiry",
                 "platform.will-messages", "platform.retained-messages", "platform.delivery-qos",
@@ -35,7 +35,7 @@ class ConfigKeysTest {
                 "tls.max-pending-handshakes", "tls.reload-interval",
                 "quic.max-connections", "quic.max-streams", "quic.initial-max-data", "quic.initial-max-stream-data",
                 "quic.handshake-timeout", "quic.stateless-retry", "quic.early-data", "quic.session-lifetime",
-                "quic.sockets",
+                "quic.sockets", "storage.durability", "storage.sync-interval", "storage.max-bytes",
                 "log.level", "log.trace", "log.trace-ring-size", "log.repeat-interval"), ConfigLoader.keys());
     }
 

@@ -27,7 +27,8 @@ class ConfigLoaderTest {
         assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 14567, 0), c.listeners());
         assertEquals(Path.of("./data"), c.dataDir());
         assertFalse(c.allowAnonymous());
-        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 1000, 32, Duration.ofSeconds(10), 32, 16, 1000, 604800),
+        assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 10_000, 32, Duration.ofSeconds(10), 32, 16, 1000, 604800,
+                16L * 1024 * 1024),
                 c.limits());
         assertEquals(new PlatformConfig(WillPolicy.REFUSE, RetainPolicy.REFUSE, DeliveryQos.PUBLISHER, 30, 1200,
                 20, 128, 128, 128),
@@ -119,7 +120,7 @@ class ConfigLoaderTest {
         assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 14567, 0), c.listeners());
         assertEquals(Path.of("/var/lib/ternmq"), c.dataDir());
         assertTrue(c.allowAnonymous());
-        assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 1000, 32, Duration.ofMillis(500)),
+        assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 10_000, 32, Duration.ofMillis(500)),
                 c.limits());
         assertEquals(new PlatformConfig(WillPolicy.IGNORE, RetainPolicy.IGNORE, DeliveryQos.STANDARD, 10, 60),
                 c.platform());

@@ -53,9 +53,11 @@ public class RouteFanoutBenchmark {
         BrokerConfig config = BrokerConfig.defaults();
         BrokerMetrics metrics = new BrokerMetrics();
         TopicTrie<Subscriber> trie = new TopicTrie<>();
-        router = new Router(trie, new PlatformPolicy(config.platform(), config.limits()), metrics);
-        SessionRegistry registry = new SessionRegistry(new SessionOwners(0, SessionOwners.QUEUE_CAPACITY),
-                new InMemorySessionStore(config.limits().maxQueuedMessages()), trie, router, metrics,
+        InMemorySessionStore store = new InMemorySessionStore(config.limits().maxQueuedMessages(),
+                config.limits().maxQueuedBytes());
+        router = new Router(trie, new PlatformPolicy(config.platform(), config.limits()), metrics, store);
+        SessionRegistry registry = new SessionRegistry(new SessionOwners(0, SessionOwners.QUEUE_CAPACITY), store,
+                trie, router, metrics,
                 config.limits().maxInflight(), Duration.ZERO);
         connections = new EncodingConnection[subscribers];
         for (int i = 0; i < subscribers; i++) {

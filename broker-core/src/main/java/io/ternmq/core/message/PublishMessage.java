@@ -30,6 +30,24 @@ public record PublishMessage(String topic, int qos, byte[] payload, String publi
         this(topic, qos, payload, publisherId, MessageProperties.NONE, 0);
     }
 
+    /**
+     * What the message weighs in a queue, in bytes: the payload, the topic and the properties, plus a fixed part
+     * for the rest. The per-session byte bound ({@code limits.max-queued-bytes}) and the store's bound count this.
+     */
+    public long weight() {
+        long w = 64L + payload.length + topic.length();
+        MessageProperties p = properties;
+        if (p != MessageProperties.NONE) {
+            w += p.contentType() == null ? 0 : p.contentType().length();
+            w += p.responseTopic() == null ? 0 : p.responseTopic().length();
+            w += p.correlationData() == null ? 0 : p.correlationData().length;
+            for (UserProperty u : p.userProperties()) {
+                w += 8 + u.key().length() + u.value().length();
+            }
+        }
+        return w;
+    }
+
     /** Seconds left before expiry at {@code nowNanos}, rounded up; -1 when the message never expires. */
     public long remainingExpirySeconds(long nowNanos) {
         if (expiresAtNanos == 0) {

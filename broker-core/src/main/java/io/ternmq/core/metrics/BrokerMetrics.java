@@ -34,6 +34,8 @@ public final class BrokerMetrics {
     public final LongAdder sharedPassedOver = new LongAdder();
     /** Sessions that ended because their Session Expiry Interval passed while offline. */
     public final LongAdder sessionsExpired = new LongAdder();
+    /** QoS 1 messages for persistent sessions refused at the publisher: the store held storage.max-bytes. */
+    public final LongAdder refusedStoreFull = new LongAdder();
     /** A CONNECT with the client id of a live connection closed that connection (MQTT-3.1.4-2, 5.0 MQTT-3.1.4-3). */
     public final LongAdder sessionsTakenOver = new LongAdder();
 

@@ -43,6 +43,8 @@ final class ClientConnection implements Connection {
 
     /** Set and read on the owner thread only. */
     private Session session;
+    /** The store is behind on this connection's PUBACKs ({@link PubAcks}): reading waits for it. */
+    private volatile boolean acksBehind;
 
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
                      SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum) {
@@ -117,8 +119,19 @@ final class ClientConnection implements Connection {
 
     /** Runs on the event loop, where every pause is decided too, so a pause and a resume cannot cross. */
     private void resumeReadingIfCaughtUp() {
-        if (pending.get() <= RESUME_READ_AT && !channel.config().isAutoRead() && !Disconnector.closing(channel)) {
+        if (pending.get() <= RESUME_READ_AT && !acksBehind && !channel.config().isAutoRead()
+                && !Disconnector.closing(channel)) {
             channel.config().setAutoRead(true);
+        }
+    }
+
+    /** On the owner: too many PUBACKs wait for the store (true), or it caught up (false). */
+    void readingPaused(boolean pause) {
+        acksBehind = pause;
+        if (pause) {
+            channel.config().setAutoRead(false);
+        } else {
+            channel.eventLoop().execute(this::resumeReadingIfCaughtUp);
         }
     }
 

@@ -53,6 +53,8 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     private final MessageTrace trace;
     protected final BrokerMetrics metrics;
+    /** The PUBACKs this connection owes, sent in the order the PUBLISHes came. On the owner. */
+    private final PubAcks pubAcks;
     /** The keepalive watchdog: 1.5 times the clamped keepalive, as nanoseconds of the channel's clock. */
     private final long keepaliveNanos;
     private Ticker clock;
@@ -68,6 +70,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         this.trace = trace;
         this.metrics = metrics;
         this.keepaliveNanos = TimeUnit.MILLISECONDS.toNanos(keepaliveMillis);
+        this.pubAcks = new PubAcks(this::sendPubAck, connection::readingPaused);
     }
 
     // ---- what differs between versions ----
@@ -221,10 +224,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("not delivering PUBLISH of {} to '{}': {}", LogText.of(connection.clientId()),
                     LogText.of(topic), verdict.reason());
             if (qos == 1) {
-                submit(ctx, session -> {
-                    acknowledging();
-                    reply(pubAck(packetId, verdict.reasonCode(), verdict.reason()));
-                });
+                submit(ctx, session -> pubAcks.add(packetId, 0).ready(verdict.reasonCode(), verdict.reason()));
             }
             return;
         }
@@ -235,11 +235,16 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         if (trace.traces(connection.clientId(), topic)) {
             trace.publish(connection.clientId(), connection.protocolLevel(), connection.transport(), message);
         }
+        if (qos == 0) {
+            submit(ctx, session -> router.route(message));
+            return;
+        }
         submit(ctx, session -> {
-            router.route(message);
-            if (qos == 1) {
-                acknowledging(); // before the PUBACK, or the client's next PUBLISH may count one too many
-                reply(pubAck(packetId, ReasonCode.SUCCESS, null));
+            PubAcks.Pending ack = pubAcks.add(packetId, message.weight());
+            // Acknowledged = durable: the PUBACK waits until every persistent session it reached has it stored.
+            if (router.route(message, () -> connection.owner().executeAlways(() -> ack.ready(ReasonCode.SUCCESS,
+                    null))) == Router.STORE_FULL) {
+                ack.ready(ReasonCode.QUOTA_EXCEEDED, "the store is full"); // 3.x: acknowledged, not delivered
             }
         });
     }
@@ -322,6 +327,12 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
             metrics.droppedOwnerBusy.increment();
             disconnector.close(ctx, connection.clientId(), ReasonCode.SERVER_UNAVAILABLE, "session owner overloaded");
         }
+    }
+
+    /** On the owner: a PUBACK whose turn came. */
+    private void sendPubAck(int packetId, byte reasonCode, String reason) {
+        acknowledging(); // before the PUBACK, or the client's next PUBLISH may count one too many
+        reply(pubAck(packetId, reasonCode, reason));
     }
 
     /** Writes and flushes from the owner thread. */

@@ -1,19 +1,24 @@
 package io.ternmq.core.routing;
 
+import io.ternmq.core.log.RepeatLimitedLog;
 import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
+import io.ternmq.core.session.SessionStore;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fans one accepted PUBLISH out to the sessions whose filters match. Runs on the publisher's session owner, so
@@ -26,15 +31,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * overflowing its queue; if every online member is behind, the one with the least waiting; with none online, the
  * next member whose session keeps messages offline. What a departing member held comes back here, the one route
  * for such messages ({@link #redeliver}).
+ *
+ * <p>Acknowledged means durable: for a QoS 1 message the caller passes what to do once the message is as safe as
+ * the store promises in every persistent session it reached (the publisher's PUBACK); each persistent target's
+ * owner reports its write, and the last report runs it. A store at its byte bound refuses a QoS 1 message bound for
+ * a persistent session before any of it is handed over.
  */
 public final class Router implements SessionRegistry.SharedRedelivery {
+
+    /** What {@link #route(PublishMessage, Runnable)} answers when the store is full: nothing was handed over. */
+    public static final int STORE_FULL = -1;
 
     /** Round-robin positions by share key, at most this many (a bound on what clients can make it hold). */
     static final int MAX_GROUP_CURSORS = 65_536;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
     private final TopicTrie<Subscriber> trie;
     private final PlatformPolicy policy;
     private final BrokerMetrics metrics;
+    private final SessionStore store;
+    /** The store-full refusal is logged once a minute at most; the counter has every one. */
+    private final RepeatLimitedLog storeFullLog = new RepeatLimitedLog(LOG, Duration.ofMinutes(1));
     private final Map<String, AtomicInteger> groupCursors = new ConcurrentHashMap<>();
     /**
      * A shared-group member with this many messages waiting or more (queued, or on their way to its owner) is
@@ -42,17 +60,53 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      */
     private final int behindAt;
 
-    public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics) {
+    public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics, SessionStore store) {
         this.trie = trie;
         this.policy = policy;
         this.metrics = metrics;
+        this.store = store;
         this.behindAt = policy.sharedMemberBehindAt();
     }
 
-    /** Routes the message; returns how many sessions it was handed to. */
+    /** Routes a message nobody waits for (QoS 0, or a test); returns how many sessions it was handed to. */
     public int route(PublishMessage message) {
+        return route(message, null);
+    }
+
+    /**
+     * Routes the message; returns how many sessions it was handed to, or {@link #STORE_FULL}.
+     *
+     * @param written runs once the message is as safe as the store promises in every persistent session it was
+     *                handed to (at once when none), on any thread; not at all after {@link #STORE_FULL}. Null when
+     *                nobody waits (QoS 0).
+     */
+    public int route(PublishMessage message, Runnable written) {
         List<Subscriber> matched = new ArrayList<>(4);
         trie.match(message.topic(), matched::add);
+        if (written != null && !matched.isEmpty() && store.full() && anyPersistent(matched)) {
+            metrics.refusedStoreFull.increment();
+            storeFullLog.info("store full", "refusing QoS 1 messages for persistent sessions: {} ({} refused so far)",
+                    store.whyFull(), metrics.refusedStoreFull.sum());
+            return STORE_FULL;
+        }
+        Written pending = written == null ? null : new Written(written);
+        int handed = handOut(message, matched, pending);
+        if (pending != null) {
+            pending.reported(); // the routing's own share: every persistent target has been counted by now
+        }
+        return handed;
+    }
+
+    private static boolean anyPersistent(List<Subscriber> matched) {
+        for (Subscriber s : matched) {
+            if (s.session().persistent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int handOut(PublishMessage message, List<Subscriber> matched, Written written) {
         if (matched.isEmpty()) {
             return 0;
         }
@@ -60,7 +114,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
             // The common device case (one subscriber per topic): no de-duplication maps on the hot path.
             Subscriber only = matched.get(0);
             boolean local = only.noLocal() && only.clientId().equals(message.publisherId());
-            return !local && hand(only.session(), delivery(message, message.qos(), only, null)) ? 1 : 0;
+            return !local && hand(only.session(), delivery(message, message.qos(), only, null), written) ? 1 : 0;
         }
         // A client matched by overlapping filters gets one copy, at the highest QoS of those filters (MQTT-3.3.4-2).
         Map<Session, Integer> targets = new HashMap<>();
@@ -78,13 +132,13 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         int handed = 0;
         for (Map.Entry<Session, Integer> target : targets.entrySet()) {
             Delivery d = new Delivery(message, policy.deliveredQos(message.qos(), target.getValue()));
-            if (hand(target.getKey(), d)) {
+            if (hand(target.getKey(), d, written)) {
                 handed++;
             }
         }
         if (groups != null) {
             for (Map.Entry<String, List<Subscriber>> group : groups.entrySet()) {
-                if (toGroup(message, message.qos(), group.getKey(), group.getValue(), null)) {
+                if (toGroup(message, message.qos(), group.getKey(), group.getValue(), null, written)) {
                     handed++;
                 }
             }
@@ -106,7 +160,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
                     members.add(s);
                 }
             });
-            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departedClientId)) {
+            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departedClientId, null)) {
                 left.add(orphan);
             }
         }
@@ -114,7 +168,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
     }
 
     private boolean toGroup(PublishMessage message, int publisherQos, String shareKey, List<Subscriber> members,
-                            String excluded) {
+                            String excluded, Written written) {
         if (members.isEmpty()) {
             return false;
         }
@@ -141,7 +195,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
                         cursor.addAndGet(i);
                         metrics.sharedPassedOver.increment();
                     }
-                    return handShared(member, message, publisherQos, shareKey);
+                    return handShared(member, message, publisherQos, shareKey, written);
                 }
                 if (load < leastLoad) {
                     least = member;
@@ -152,9 +206,9 @@ public final class Router implements SessionRegistry.SharedRedelivery {
             }
         }
         if (least != null) {
-            return handShared(least, message, publisherQos, shareKey);
+            return handShared(least, message, publisherQos, shareKey, written);
         }
-        return offline != null && handShared(offline, message, publisherQos, shareKey);
+        return offline != null && handShared(offline, message, publisherQos, shareKey, written);
     }
 
     private Delivery delivery(PublishMessage message, int publisherQos, Subscriber subscriber, String shareKey) {
@@ -165,38 +219,86 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      * Hands a shared delivery over, counting it on the member as on its way until its owner takes it: this class
      * raises that count and lowers it, and nothing else does.
      */
-    private boolean handShared(Subscriber member, PublishMessage message, int publisherQos, String shareKey) {
+    private boolean handShared(Subscriber member, PublishMessage message, int publisherQos, String shareKey,
+                               Written written) {
         Session session = member.session();
         Delivery delivery = delivery(message, publisherQos, member, shareKey);
+        Written wait = waitsFor(session, written);
         session.sharedHandedOver();
         if (session.owner().runOrExecute(() -> {
             session.sharedArrived();
-            arrive(session, delivery);
+            arrive(session, delivery, wait);
         })) {
             return true;
         }
         session.sharedArrived();
-        metrics.droppedOwnerBusy.increment();
+        notHanded(wait);
         return false;
     }
 
-    private boolean hand(Session session, Delivery delivery) {
-        if (session.owner().runOrExecute(() -> arrive(session, delivery))) {
+    private boolean hand(Session session, Delivery delivery, Written written) {
+        Written wait = waitsFor(session, written);
+        if (session.owner().runOrExecute(() -> arrive(session, delivery, wait))) {
             return true;
         }
-        metrics.droppedOwnerBusy.increment();
+        notHanded(wait);
         return false;
     }
 
-    /** On the target's owner: a session that ended since it was matched passes a shared message on. */
-    private void arrive(Session session, Delivery delivery) {
+    /** A persistent session's write is waited for; a clean one's is not (nothing of it outlives the process). */
+    private static Written waitsFor(Session session, Written written) {
+        if (written == null || !session.persistent()) {
+            return null;
+        }
+        written.expect();
+        return written;
+    }
+
+    private void notHanded(Written wait) {
+        metrics.droppedOwnerBusy.increment();
+        if (wait != null) {
+            wait.reported(); // dropped, so there is nothing to wait for
+        }
+    }
+
+    /**
+     * On the target's owner: a session that ended since it was matched passes a shared message on. A persistent
+     * target reports once the store has what this pass wrote for it.
+     */
+    private void arrive(Session session, Delivery delivery, Written wait) {
         if (session.deliver(delivery)) {
+            if (wait != null) {
+                store.whenWritten(wait::reported);
+            }
             return;
+        }
+        if (wait != null) {
+            wait.reported();
         }
         if (delivery.shareKey() == null) {
             metrics.droppedOffline.increment();
         } else if (!redeliver(List.of(delivery), session.clientId()).isEmpty()) {
             metrics.droppedNoShareMember.increment();
+        }
+    }
+
+    /** The reports one message waits for: one per persistent target, and one for the routing itself. */
+    private static final class Written {
+        private final AtomicInteger pending = new AtomicInteger(1);
+        private final Runnable action;
+
+        Written(Runnable action) {
+            this.action = action;
+        }
+
+        void expect() {
+            pending.incrementAndGet();
+        }
+
+        void reported() {
+            if (pending.decrementAndGet() == 0) {
+                action.run();
+            }
         }
     }
 }

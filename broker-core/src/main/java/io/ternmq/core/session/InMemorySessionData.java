@@ -17,16 +17,24 @@ import java.util.function.Predicate;
 public final class InMemorySessionData implements SessionData {
 
     private final int maxQueued;
+    private final long maxQueuedBytes;
+    private long queuedBytes;
     /** Filter to its options packed as MQTT 5 writes them (bits 0-1 QoS, bit 2 No Local): no record per entry. */
     private LinkedHashMap<String, Integer> subscriptions;
     private ArrayDeque<Delivery> queue;
     private LinkedHashMap<Integer, Delivery> inflight;
 
-    public InMemorySessionData(int maxQueued) {
-        if (maxQueued < 1) {
-            throw new IllegalArgumentException("maxQueued must be at least 1");
+    /**
+     * @param maxQueued      the queue's bound by count ({@code limits.max-queued-messages})
+     * @param maxQueuedBytes the queue's bound by {@link io.ternmq.core.message.PublishMessage#weight}
+     *                       ({@code limits.max-queued-bytes})
+     */
+    public InMemorySessionData(int maxQueued, long maxQueuedBytes) {
+        if (maxQueued < 1 || maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("the queue's bounds must be at least 1");
         }
         this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     @Override
@@ -34,10 +42,7 @@ public final class InMemorySessionData implements SessionData {
         if (subscriptions == null) {
             return List.of();
         }
-        List<StoredSubscription> out = new ArrayList<>(subscriptions.size());
-        subscriptions.forEach((filter, options) -> out.add(new StoredSubscription(filter, options & 0x03,
-                (options & 0x04) != 0)));
-        return List.copyOf(out);
+        return StoredSubscription.unpack(subscriptions);
     }
 
     @Override
@@ -55,7 +60,7 @@ public final class InMemorySessionData implements SessionData {
         if (subscriptions == null) {
             subscriptions = new LinkedHashMap<>(4);
         }
-        subscriptions.put(subscription.filter(), subscription.grantedQos() | (subscription.noLocal() ? 0x04 : 0));
+        subscriptions.put(subscription.filter(), subscription.packedOptions());
     }
 
     @Override
@@ -66,13 +71,32 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public Delivery offer(Delivery delivery) {
+    public int offer(Delivery delivery) {
         if (queue == null) {
             queue = new ArrayDeque<>(4);
         }
-        Delivery dropped = queue.size() >= maxQueued ? queue.pollFirst() : null;
         queue.addLast(delivery);
+        queuedBytes += delivery.message().weight();
+        int dropped = 0;
+        // The newest always stays: a message heavier than the byte bound alone still gets its chance.
+        while (queue.size() > 1 && (queue.size() > maxQueued || queuedBytes > maxQueuedBytes)) {
+            removeFirst();
+            dropped++;
+        }
         return dropped;
+    }
+
+    private Delivery removeFirst() {
+        Delivery d = queue.pollFirst();
+        if (d != null) {
+            queuedBytes -= d.message().weight();
+        }
+        return d;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes;
     }
 
     @Override
@@ -82,7 +106,7 @@ public final class InMemorySessionData implements SessionData {
 
     @Override
     public Delivery poll() {
-        return queue == null ? null : queue.pollFirst();
+        return queue == null ? null : removeFirst();
     }
 
     @Override
@@ -96,10 +120,17 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public List<Delivery> removeQueuedIf(Predicate<Delivery> predicate) {
+    public List<Delivery> removeQueuedShared() {
+        return removeQueuedIf(d -> d.shareKey() != null);
+    }
+
+    private List<Delivery> removeQueuedIf(Predicate<Delivery> predicate) {
         List<Delivery> removed = new ArrayList<>();
         if (queue != null) {
             removeIf(queue.iterator(), predicate, removed);
+            for (Delivery d : removed) {
+                queuedBytes -= d.message().weight();
+            }
         }
         return removed;
     }
@@ -138,7 +169,8 @@ public final class InMemorySessionData implements SessionData {
     }
 
     @Override
-    public List<Delivery> removeInflightIf(Predicate<Delivery> predicate) {
+    public List<Delivery> removeInflightShared() {
+        Predicate<Delivery> predicate = d -> d.shareKey() != null;
         List<Delivery> removed = new ArrayList<>();
         if (inflight != null) {
             Iterator<Map.Entry<Integer, Delivery>> it = inflight.entrySet().iterator();
@@ -151,6 +183,11 @@ public final class InMemorySessionData implements SessionData {
             }
         }
         return removed;
+    }
+
+    /** Nothing outlives the process here: the registry's own timer is the expiry. */
+    @Override
+    public void expiry(long intervalSeconds, long offlineSinceMillis) {
     }
 
     private static void removeIf(Iterator<Delivery> it, Predicate<Delivery> predicate, List<Delivery> removed) {

@@ -9,6 +9,7 @@ import io.ternmq.core.topic.TopicTrie;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
@@ -129,6 +130,11 @@ public final class Session {
         this.expiryIntervalSeconds = seconds;
     }
 
+    /** Writes the expiry a restart needs: the interval, and since when offline (0 while connected). */
+    void recordExpiry(long offlineSinceMillis) {
+        data.expiry(expiryIntervalSeconds, offlineSinceMillis);
+    }
+
     boolean discarded() {
         return discarded;
     }
@@ -219,8 +225,8 @@ public final class Session {
      * member of their group once it goes away (MQTT 5 4.8.2).
      */
     List<Delivery> takeSharedDeliveries() {
-        List<Delivery> orphans = data.removeInflightIf(d -> d.shareKey() != null);
-        orphans.addAll(data.removeQueuedIf(d -> d.shareKey() != null));
+        List<Delivery> orphans = new ArrayList<>(data.removeInflightShared());
+        orphans.addAll(data.removeQueuedShared());
         publishBacklog();
         return orphans;
     }
@@ -336,9 +342,7 @@ public final class Session {
     }
 
     private void enqueue(Delivery delivery) {
-        if (data.offer(delivery) != null) {
-            metrics.droppedQueueFull.increment();
-        }
+        metrics.droppedQueueFull.add(data.offer(delivery));
         publishBacklog();
     }
 

@@ -2,14 +2,13 @@ package io.ternmq.core.session;
 
 import io.ternmq.core.message.Delivery;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The state of one session, as records in and records out: subscriptions, the queue of messages not yet sent,
  * and the QoS 1 deliveries sent but not yet acknowledged, by packet id. Nothing it returns is a live view, so an
  * implementation may keep its state anywhere (the heap, a RocksDB store with a cache). Only the session's owner
- * thread calls it, so implementations need no locks. The queue is bounded: {@link #offer} drops the oldest entry
- * when full.
+ * thread calls it, so implementations need no locks. The queue is bounded by count and by bytes (the messages'
+ * {@link io.ternmq.core.message.PublishMessage#weight}): {@link #offer} drops the oldest entries when full.
  */
 public interface SessionData {
 
@@ -25,8 +24,11 @@ public interface SessionData {
 
     void removeSubscription(String filter);
 
-    /** Appends; when the queue is at its bound the oldest entry is removed and returned, else null. */
-    Delivery offer(Delivery delivery);
+    /** Appends; while the queue is over either of its bounds the oldest entries go. Returns how many went. */
+    int offer(Delivery delivery);
+
+    /** The weight of what is queued, in bytes. */
+    long queuedBytes();
 
     Delivery peek();
 
@@ -37,8 +39,8 @@ public interface SessionData {
     /** Removes every queued QoS 0 delivery (they are not kept for an offline session); returns how many. */
     int dropQueuedQos0();
 
-    /** Removes and returns every queued delivery the predicate accepts, in queue order. */
-    List<Delivery> removeQueuedIf(Predicate<Delivery> predicate);
+    /** Removes and returns every queued shared-subscription delivery (one with a share key), in queue order. */
+    List<Delivery> removeQueuedShared();
 
     void putInflight(int packetId, Delivery delivery);
 
@@ -55,6 +57,12 @@ public interface SessionData {
     /** The packet ids in flight, in the order they were first sent; a copy. */
     List<Integer> inflightIds();
 
-    /** Removes and returns every in-flight delivery the predicate accepts, in the order they were sent. */
-    List<Delivery> removeInflightIf(Predicate<Delivery> predicate);
+    /** Removes and returns every in-flight shared-subscription delivery, in the order they were sent. */
+    List<Delivery> removeInflightShared();
+
+    /**
+     * Records the session's expiry for a store that outlives the process: its interval, and since when it has been
+     * offline (wall-clock milliseconds, 0 while connected), so a restart can tell how long it has left.
+     */
+    void expiry(long intervalSeconds, long offlineSinceMillis);
 }

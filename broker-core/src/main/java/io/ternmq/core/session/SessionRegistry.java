@@ -106,6 +106,7 @@ public final class SessionRegistry implements AutoCloseable {
         if (!cleanStart && existing != null && existing.persistent()) {
             existing.expiryIntervalSeconds(expirySeconds);
             existing.attach(connection);
+            existing.recordExpiry(0);
             return new Attached(existing, true);
         }
         if (existing != null) {
@@ -121,15 +122,54 @@ public final class SessionRegistry implements AutoCloseable {
         Session session = new Session(clientId, persistent, owners.ownerOf(clientId),
                 kept != null ? kept : store.create(clientId, persistent), trie, metrics, maxInflight, expirySeconds);
         // A kept session (a store that outlives the process) routes again from its subscriptions.
+        subscribeAgain(session);
+        sessions.put(clientId, session);
+        session.attach(connection);
+        if (persistent) {
+            session.recordExpiry(0);
+        }
+        return new Attached(session, kept != null);
+    }
+
+    /**
+     * Brings back the persistent sessions a store kept from before this process: offline, subscribed again (so
+     * messages published to them while their clients are still away are queued), with the expiry they have left;
+     * one whose expiry ran out while the broker was down is ended. Runs at start-up, before any connection.
+     *
+     * @return how many sessions came back
+     */
+    public int restore() {
+        long now = System.currentTimeMillis();
+        int restored = 0;
+        for (KeptSession kept : store.kept()) {
+            long interval = kept.expiryIntervalSeconds();
+            long offlineSince = kept.offlineSinceMillis() == 0 ? now : kept.offlineSinceMillis();
+            long left = interval >= Session.NEVER_EXPIRES ? interval
+                    : interval - Math.max(0, (now - offlineSince) / 1000);
+            if (left <= 0) {
+                LOG.debug("session {} expired while the broker was down", LogText.of(kept.clientId()));
+                metrics.sessionsExpired.increment();
+                store.remove(kept.clientId());
+                continue;
+            }
+            Session session = new Session(kept.clientId(), true, owners.ownerOf(kept.clientId()),
+                    store.stored(kept.clientId()), trie, metrics, maxInflight, interval);
+            subscribeAgain(session);
+            session.recordExpiry(offlineSince);
+            sessions.put(kept.clientId(), session);
+            scheduleExpiry(session, left);
+            restored++;
+        }
+        return restored;
+    }
+
+    private static void subscribeAgain(Session session) {
         for (StoredSubscription s : session.subscriptions()) {
             SubscriptionFilter parsed = SubscriptionFilter.parse(s.filter(), Integer.MAX_VALUE);
             if (parsed != null) {
                 session.subscribe(parsed, s.grantedQos(), s.noLocal());
             }
         }
-        sessions.put(clientId, session);
-        session.attach(connection);
-        return new Attached(session, kept != null);
     }
 
     /**
@@ -148,7 +188,8 @@ public final class SessionRegistry implements AutoCloseable {
         // What no other member takes waits here for this one's return (5.0 §4.8.2 lets the server wait).
         session.requeue(redeliverShared(session));
         session.dropQueuedQos0();
-        scheduleExpiry(session);
+        session.recordExpiry(System.currentTimeMillis());
+        scheduleExpiry(session, session.expiryIntervalSeconds());
     }
 
     /** Ends a session: it leaves the registry, the trie and the store. Runs on its owner. */
@@ -167,8 +208,8 @@ public final class SessionRegistry implements AutoCloseable {
         return orphans.isEmpty() ? orphans : sharedRedelivery.redeliver(orphans, session.clientId());
     }
 
-    private void scheduleExpiry(Session session) {
-        long seconds = session.expiryIntervalSeconds();
+    /** Starts the expiry clock of an offline session: it ends in {@code seconds} unless its client comes back. */
+    private void scheduleExpiry(Session session, long seconds) {
         if (seconds >= Session.NEVER_EXPIRES || expiryTimer.isShutdown()) {
             return; // never, or the broker has stopped (connections closing after its drain)
         }

@@ -1,5 +1,7 @@
 package io.ternmq.core.session;
 
+import java.util.List;
+
 /**
  * Where every session's state comes from. A persistent session (one that may outlive its connection) is kept by
  * the store, in memory or durably; a clean one is the store's to make but not to keep. The in-memory store backs
@@ -22,4 +24,22 @@ public interface SessionStore {
 
     /** How many persistent sessions are kept. */
     int size();
+
+    /** The persistent sessions kept from before this process started (none for a store on the heap). */
+    List<KeptSession> kept();
+
+    /**
+     * Runs the action once everything the calling thread has written to session state so far is as safe as the
+     * store promises ({@code storage.durability}: synced, or written): at once for a store on the heap. The action
+     * may run on another thread.
+     */
+    void whenWritten(Runnable action);
+
+    /** True while the store holds as many bytes as it may ({@code storage.max-bytes}), or cannot write. */
+    boolean full();
+
+    /** Why {@link #full()} is true, for the log. */
+    default String whyFull() {
+        return "the store holds storage.max-bytes";
+    }
 }

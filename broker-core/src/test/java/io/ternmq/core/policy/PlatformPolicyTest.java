@@ -353,7 +353,7 @@ class PlatformPolicyTest {
 
         @Test
         void aSharedMemberIsBehindWithHalfItsQueueBoundWaiting() {
-            assertEquals(500, DEFAULTS.sharedMemberBehindAt());
+            assertEquals(5_000, DEFAULTS.sharedMemberBehindAt());
             assertEquals(1, policy(Map.of("limits.max-queued-messages", "1")).sharedMemberBehindAt());
         }
 

@@ -14,6 +14,7 @@ import io.ternmq.core.routing.Router;
 import io.ternmq.core.session.InMemorySessionStore;
 import io.ternmq.core.session.SessionOwners;
 import io.ternmq.core.session.SessionRegistry;
+import io.ternmq.core.session.SessionStore;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
 import io.ternmq.core.trace.MessageTrace;
@@ -39,9 +40,10 @@ public final class TestEngine {
     private TestEngine(BrokerConfig config, Authenticator authenticator, int ownerThreads) {
         LimitsConfig limits = config.limits();
         policy = new PlatformPolicy(config.platform(), limits);
-        router = new Router(trie, policy, metrics);
+        SessionStore store = new InMemorySessionStore(limits.maxQueuedMessages(), limits.maxQueuedBytes());
+        router = new Router(trie, policy, metrics, store);
         registry = new SessionRegistry(new SessionOwners(ownerThreads, SessionOwners.QUEUE_CAPACITY),
-                new InMemorySessionStore(limits.maxQueuedMessages()), trie, router, metrics, limits.maxInflight(),
+                store, trie, router, metrics, limits.maxInflight(),
                 config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());
         trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());

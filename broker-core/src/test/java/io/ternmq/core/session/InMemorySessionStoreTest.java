@@ -9,11 +9,11 @@ class InMemorySessionStoreTest extends SessionStoreContract {
 
     @Override
     protected SessionStore newStore(int maxQueued) {
-        return new InMemorySessionStore(maxQueued);
+        return new InMemorySessionStore(maxQueued, MAX_QUEUED_BYTES);
     }
 
     @Test
     void theQueueBoundMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new InMemorySessionData(0));
+        assertThrows(IllegalArgumentException.class, () -> new InMemorySessionData(0, 1));
     }
 }

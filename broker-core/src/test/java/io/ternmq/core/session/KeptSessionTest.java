@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeptSessionTest {
 
-    private final InMemorySessionStore store = new InMemorySessionStore(10);
+    private final InMemorySessionStore store = new InMemorySessionStore(10, 1 << 20);
     private final TopicTrie<Subscriber> trie = new TopicTrie<>();
     private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16), store, trie,
             (orphans, clientId) -> orphans, new BrokerMetrics(), 32, Duration.ZERO);

@@ -27,7 +27,7 @@ class SessionDeliveryTest {
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final TopicTrie<Subscriber> trie = new TopicTrie<>();
     private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16),
-            new InMemorySessionStore(MAX_QUEUED), trie, (orphans, clientId) -> orphans, metrics, MAX_INFLIGHT,
+            new InMemorySessionStore(MAX_QUEUED, 1 << 20), trie, (orphans, clientId) -> orphans, metrics, MAX_INFLIGHT,
             java.time.Duration.ZERO);
     private final FakeConnection connection = new FakeConnection();
 

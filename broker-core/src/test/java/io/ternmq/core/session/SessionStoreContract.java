@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SessionStoreContract {
 
-    /** Each session's queue holds at most this many deliveries in these tests. */
+    /** Each session's queue holds at most this many deliveries in these tests... */
     protected static final int MAX_QUEUED = 3;
+    /** ...and at most this many bytes of them (a delivery of a one-byte payload on "t/x" weighs 68). */
+    protected static final long MAX_QUEUED_BYTES = 1000;
 
     private SessionStore store;
 
-    /** A new, empty store whose sessions queue at most {@code maxQueued} deliveries. */
+    /** A new, empty store whose sessions queue at most {@link #MAX_QUEUED} deliveries and {@link #MAX_QUEUED_BYTES}. */
     protected abstract SessionStore newStore(int maxQueued) throws Exception;
 
     /** Releases what {@link #newStore} took (files, threads); nothing for a store on the heap. */
@@ -135,14 +137,14 @@ public abstract class SessionStoreContract {
     // ---- the queue ----
 
     @Test
-    void aFullQueueDropsAndReturnsTheOldest() {
+    void aFullQueueDropsTheOldest() {
         SessionData data = store.create("q", true);
-        assertNull(data.offer(delivery("1", 1)));
-        assertNull(data.offer(delivery("2", 1)));
-        assertNull(data.offer(delivery("3", 1)));
+        assertEquals(0, data.offer(delivery("1", 1)));
+        assertEquals(0, data.offer(delivery("2", 1)));
+        assertEquals(0, data.offer(delivery("3", 1)));
 
-        assertEquals("1", payload(data.offer(delivery("4", 1))));
-        assertEquals("2", payload(data.offer(delivery("5", 1))));
+        assertEquals(1, data.offer(delivery("4", 1)));
+        assertEquals(1, data.offer(delivery("5", 1)));
 
         assertEquals(3, data.queueSize());
         assertEquals("3", payload(data.poll()));
@@ -150,6 +152,33 @@ public abstract class SessionStoreContract {
         assertEquals("5", payload(data.poll()));
         assertNull(data.poll());
         assertNull(data.peek());
+    }
+
+    @Test
+    void theQueueIsBoundedByBytesTooAndAHeavyMessageMayPushOutSeveral() {
+        SessionData data = store.create("q", true);
+        data.offer(delivery("a", 1));
+        data.offer(delivery("b", 1));
+        long two = data.queuedBytes();
+        assertEquals(2 * delivery("a", 1).message().weight(), two);
+
+        Delivery heavy = delivery("h".repeat(800), 1); // weighs 867: with either of the others over 1,000
+        assertEquals(2, data.offer(heavy));
+
+        assertEquals(1, data.queueSize());
+        assertEquals(heavy.message().weight(), data.queuedBytes());
+        assertEquals("h".repeat(800), payload(data.poll()));
+        assertEquals(0, data.queuedBytes());
+    }
+
+    @Test
+    void aMessageHeavierThanTheByteBoundAloneStillGetsItsPlace() {
+        SessionData data = store.create("q", true);
+        data.offer(delivery("a", 1));
+
+        assertEquals(1, data.offer(delivery("x".repeat(2000), 1)));
+
+        assertEquals(1, data.queueSize());
     }
 
     @Test
@@ -174,13 +203,13 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void removeQueuedIfTakesWhatMatchesInQueueOrder() {
+    void removeQueuedSharedTakesTheSharedOnesInQueueOrder() {
         SessionData data = store.create("q", true);
         data.offer(new Delivery(delivery("a", 1).message(), 1, "$share/g/t/#"));
         data.offer(delivery("b", 1));
         data.offer(new Delivery(delivery("c", 1).message(), 1, "$share/g/t/#"));
 
-        List<Delivery> shared = data.removeQueuedIf(d -> d.shareKey() != null);
+        List<Delivery> shared = data.removeQueuedShared();
 
         assertEquals(List.of("a", "c"), shared.stream().map(SessionStoreContract::payload).toList());
         assertEquals("$share/g/t/#", shared.get(0).shareKey());
@@ -241,13 +270,13 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void removeInflightIfTakesWhatMatchesInSendOrder() {
+    void removeInflightSharedTakesTheSharedOnesInSendOrder() {
         SessionData data = store.create("f", true);
         data.putInflight(5, new Delivery(delivery("a", 1).message(), 1, "$share/g/t"));
         data.putInflight(2, delivery("b", 1));
         data.putInflight(8, new Delivery(delivery("c", 1).message(), 1, "$share/g/t"));
 
-        List<Delivery> shared = data.removeInflightIf(d -> d.shareKey() != null);
+        List<Delivery> shared = data.removeInflightShared();
 
         assertEquals(List.of("a", "c"), shared.stream().map(SessionStoreContract::payload).toList());
         assertEquals(List.of(2), data.inflightIds());
