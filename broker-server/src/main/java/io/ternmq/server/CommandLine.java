@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * @param configFile the --config file, or null for embedded defaults only
  * @param overrides  config keys set by flags, in the dotted form ("listeners.tcp-port" -> "1884")
+ * @param backupTo   with {@code ternmq backup DIR}: the directory the checkpoint goes to; null to run the broker
  */
-record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version) {
+record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version, Path backupTo) {
 
     /** Flag -> config key, in the order --help lists them. */
     static final Map<String, String> VALUE_FLAGS = new LinkedHashMap<>();
@@ -32,7 +33,17 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         Map<String, String> overrides = new LinkedHashMap<>();
         boolean help = false;
         boolean version = false;
-        for (int i = 0; i < args.length; i++) {
+        Path backupTo = null;
+        int first = 0;
+        if (args.length > 0 && args[0].equals("backup")) {
+            if (args.length < 2 || args[1].startsWith("-")) {
+                throw ConfigException.invalidValue("backup", "", "a directory after backup (ternmq backup DIR)",
+                        "the command line");
+            }
+            backupTo = Path.of(args[1]);
+            first = 2;
+        }
+        for (int i = first; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
             String value = null;
@@ -59,7 +70,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 }
             }
         }
-        return new CommandLine(config, overrides, help, version);
+        return new CommandLine(config, overrides, help, version, backupTo);
     }
 
     private static String next(String[] args, int i, String flag) {
@@ -77,11 +88,16 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         keys.append("\nEvery key, its default and meaning: docs/configuration.md\n");
         return """
                 Usage: java -jar ternmq.jar [options]
+                       java -jar ternmq.jar backup DIR [options]
 
                 Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
                 MQTT over TCP on 127.0.0.1:1883, MQTT over TLS on 127.0.0.1:8883 (with a self-signed
                 certificate generated into ./data/tls on first start), MQTT over QUIC on UDP
                 127.0.0.1:14567 (ALPN mqtt, same certificate), data in ./data.
+
+                backup DIR writes a consistent copy of the session store ({data-dir}/store) to DIR, which must
+                not exist yet; it works with the broker stopped or running (docs/storage.md). It reads the
+                same options, so give it the --config or --data-dir the broker runs with.
 
                 Options:
                   --config FILE       read configuration from a YAML file (docs/configuration.md)

@@ -53,8 +53,12 @@ public final class Main {
                 System.out.println("ternmq " + version());
                 return;
             }
+            if (commandLine.backupTo() != null) {
+                System.exit(backup(commandLine, System.getenv()));
+                return;
+            }
             server = start(commandLine, System.getenv());
-        } catch (ConfigException | ListenerBindException e) {
+        } catch (ConfigException | ListenerBindException | io.ternmq.store.StoreException e) {
             err.println("ternmq: " + e.getMessage());
             System.exit(EXIT_CONFIG);
             return;
@@ -82,6 +86,20 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         System.exit(0);
+    }
+
+    /** {@code ternmq backup DIR}: 0 with the checkpoint written, 1 when it could not be. */
+    private static int backup(CommandLine commandLine, Map<String, String> env) {
+        BrokerConfig config = ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides());
+        Backup.Result result;
+        try {
+            result = Backup.run(config, commandLine.backupTo());
+        } catch (Backup.BackupException | io.ternmq.store.StoreException e) {
+            System.err.println("ternmq backup: " + e.getMessage());
+            return EXIT_START_FAILED;
+        }
+        System.out.println(result.describe(config.dataDir().resolve(SessionStorage.STORE_DIRECTORY)));
+        return 0;
     }
 
     /** Parses the command line and starts the broker exactly as the jar does; for tests too. */

@@ -5,7 +5,6 @@ import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
-import io.ternmq.core.session.InMemorySessionStore;
 import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.quic.QuicListener;
 import io.ternmq.transport.tcp.NettyEventLoops;
@@ -33,6 +32,8 @@ public final class TernMq implements AutoCloseable {
     private final Engine engine;
     private final NettyEventLoops loops;
     private final Listeners listeners;
+    private final SessionStorage storage;
+    private final DataDirectory dataDir;
     private boolean closed;
 
     /** The socket listeners that are on, with their bound addresses (null where a listener is off). */
@@ -57,11 +58,14 @@ public final class TernMq implements AutoCloseable {
         }
     }
 
-    private TernMq(BrokerConfig config, Engine engine, NettyEventLoops loops, Listeners listeners) {
+    private TernMq(BrokerConfig config, Engine engine, NettyEventLoops loops, Listeners listeners,
+                   SessionStorage storage, DataDirectory dataDir) {
         this.config = config;
         this.engine = engine;
         this.loops = loops;
         this.listeners = listeners;
+        this.storage = storage;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -76,23 +80,34 @@ public final class TernMq implements AutoCloseable {
     static TernMq start(BrokerConfig config, Authenticator authenticator) throws InterruptedException {
         ListenersConfig ports = config.listeners();
         checkListeners(ports);
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw ConfigException.invalidValue("data-dir", config.dataDir().toString(),
-                    "a directory the broker can create and write (" + e.getMessage() + ")", "the merged configuration");
-        }
-        // Certificates are checked (or generated) before any port opens; QUIC serves the TLS certificate.
         if (ports.quicPort() != 0) {
             QuicListener.requireAvailable();
         }
-        ReloadableTlsContext tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
-                : ReloadableTlsContext.open(config.tls(), config.dataDir());
+        DataDirectory dataDir = DataDirectory.lock(config.dataDir());
+        SessionStorage storage;
+        ReloadableTlsContext tlsContext;
+        try {
+            storage = SessionStorage.open(config);
+        } catch (RuntimeException e) {
+            dataDir.close();
+            throw e;
+        }
+        try {
+            // Certificates are checked (or generated) before any port opens; QUIC serves the TLS certificate.
+            tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
+                    : ReloadableTlsContext.open(config.tls(), config.dataDir());
+        } catch (RuntimeException e) {
+            storage.close();
+            dataDir.close();
+            throw e;
+        }
 
         NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
-        Engine engine = new Engine(config, authenticator, new InMemorySessionStore(config.limits().maxQueuedMessages(),
-                config.limits().maxQueuedBytes()),
-                loops.workers());
+        Engine engine = new Engine(config, authenticator, storage.sessions(), loops.workers());
+        int restored = engine.registry.restore();
+        if (restored > 0) {
+            LOG.info("{} persistent sessions restored, subscribed again and queueing for their clients", restored);
+        }
         TcpListener tcp = null;
         TcpListener tls = null;
         TlsFront tlsFront = null;
@@ -128,9 +143,11 @@ public final class TernMq implements AutoCloseable {
             if (quic != null) {
                 quic.announce();
             }
-            LOG.info("ternmq ready (version {}, data directory {})", Main.version(), config.dataDir().toAbsolutePath());
+            LOG.info("ternmq ready (version {}, data directory {})", Main.version(),
+                    config.dataDir().toAbsolutePath().normalize());
             return new TernMq(config, engine, loops,
-                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress));
+                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress), storage,
+                    dataDir);
         } catch (RuntimeException | InterruptedException e) {
             new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null).close();
             if (quic != null) {
@@ -138,6 +155,8 @@ public final class TernMq implements AutoCloseable {
             }
             engine.drain(); // before the loops stop: its sessions live on them
             loops.close();
+            storage.close();
+            dataDir.close();
             throw e;
         }
     }
@@ -282,6 +301,8 @@ public final class TernMq implements AutoCloseable {
             listeners.quic().close();
         }
         loops.close();
+        storage.close(); // after the loops: their last passes are written and synced
+        dataDir.close();
         LOG.info("ternmq stopped");
     }
 

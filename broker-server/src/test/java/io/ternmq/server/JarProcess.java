@@ -66,6 +66,21 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(pb.start());
     }
 
+    /**
+     * A broker on MQTT over TCP only, on this port and data directory, once it has logged {@code ternmq ready}
+     * (an AssertionError with its output when it does not).
+     */
+    static JarProcess startBroker(Path dataDir, int port, Map<String, String> env) throws IOException,
+            InterruptedException {
+        JarProcess broker = start(Path.of("."), env, "--tcp-port", Integer.toString(port), "--tls-port", "0",
+                "--quic-port", "0", "--data-dir", dataDir.toString());
+        if (!broker.awaitLine("ternmq ready", 60_000)) {
+            broker.close();
+            throw new AssertionError("the broker did not start: " + broker.output);
+        }
+        return broker;
+    }
+
     /** Waits for a line containing text; false if the process ended or the time ran out first. */
     boolean awaitLine(String text, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

@@ -140,6 +140,50 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aSecondBrokerOnTheSameDataDirectoryExitsTwoNamingIt() throws Exception {
+        Path data = dir.resolve("shared-data");
+        try (JarProcess first = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(freePort()),
+                "--tls-port", "0", "--data-dir", data.toString())) {
+            assertTrue(first.awaitLine("ternmq ready", 60_000), first.output.toString());
+            try (JarProcess second = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(freePort()),
+                    "--tls-port", "0", "--data-dir", data.toString())) {
+                assertEquals(2, second.awaitExit(60));
+                assertOneLineNaming(second, "data-dir", data.toAbsolutePath().toString());
+                assertTrue(second.output.stream().anyMatch(l -> l.contains("another broker holds it")),
+                        second.output.toString());
+            }
+            assertTrue(first.process.isAlive(), "the first broker must not notice");
+        }
+    }
+
+    @Test
+    void aCorruptStoreStopsStartUpWithExitTwoAndWhatToDo() throws Exception {
+        Path data = dir.resolve("corrupt-data");
+        try (JarProcess broker = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(freePort()),
+                "--tls-port", "0", "--data-dir", data.toString())) {
+            assertTrue(broker.awaitLine("ternmq ready", 60_000), broker.output.toString());
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(60));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(data.resolve("store"))) {
+            for (Path manifest : files.filter(f -> f.getFileName().toString().startsWith("MANIFEST-")).toList()) {
+                Files.write(manifest, new byte[4096]); // zeros where RocksDB's list of files was
+            }
+        }
+        try (JarProcess broker = JarProcess.start(dir, Map.of(), "--tcp-port", Integer.toString(freePort()),
+                "--tls-port", "0", "--data-dir", data.toString())) {
+            assertEquals(2, broker.awaitExit(60));
+            assertOneLineNaming(broker, "store", data.resolve("store").toAbsolutePath().toString());
+            String line = broker.output.stream().filter(l -> l.startsWith("ternmq: ")).findFirst().orElseThrow();
+            assertTrue(line.contains("corrupt") && line.contains("restore a backup"), line);
+        }
+    }
+
+    private static int freePort() {
+        return TestBroker.freePort();
+    }
+
     private static String[] args(Map<String, Integer> ports) {
         return ports.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(),
                 Integer.toString(e.getValue()))).toArray(String[]::new);

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A broker started through {@link Main#start}, the jar's own code path, on free ports (MQTT over TCP, MQTT
- * over TLS with its generated certificate, MQTT over QUIC on UDP) and a fresh data directory. Extra settings go in as TERNMQ_*
- * environment entries, as an operator would set them.
+ * A broker started through {@link Main#start}, the jar's own code path, on free ports (MQTT over TCP, MQTT over
+ * TLS with its generated certificate, MQTT over QUIC on UDP) and a fresh data directory. Extra settings go in as
+ * TERNMQ_* environment entries, as an operator would set them.
  */
 final class TestBroker implements AutoCloseable {
 
@@ -27,8 +27,11 @@ final class TestBroker implements AutoCloseable {
     /** MQTT over QUIC (UDP); never the default 14567, so tests do not collide with a broker running here. */
     final int quicPort;
 
-    private TestBroker(TernMq server, Path dataDir, int port, int tlsPort, int quicPort) {
+    private final Map<String, String> env;
+
+    private TestBroker(TernMq server, Map<String, String> env, Path dataDir, int port, int tlsPort, int quicPort) {
         this.server = server;
+        this.env = env;
         this.dataDir = dataDir;
         this.port = port;
         this.tlsPort = tlsPort;
@@ -45,10 +48,12 @@ final class TestBroker implements AutoCloseable {
      * what the broker asks it (the rest is still the jar's code path).
      */
     static TestBroker start(Map<String, String> env, Authenticator authenticator) throws Exception {
-        Path dataDir = Files.createTempDirectory("ternmq-test");
-        int port = freePort();
-        int tlsPort = freePort();
-        int quicPort = freeUdpPort();
+        return start(env, authenticator, Files.createTempDirectory("ternmq-test"), freePort(), freePort(),
+                freeUdpPort());
+    }
+
+    private static TestBroker start(Map<String, String> env, Authenticator authenticator, Path dataDir, int port,
+                                    int tlsPort, int quicPort) throws Exception {
         String[] args = {"--tcp-port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
             "--quic-port", Integer.toString(quicPort), "--data-dir", dataDir.toString()};
         TernMq server;
@@ -59,7 +64,22 @@ final class TestBroker implements AutoCloseable {
             server = TernMq.start(ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides()),
                     authenticator);
         }
-        return new TestBroker(server, dataDir, port, tlsPort, quicPort);
+        return new TestBroker(server, env, dataDir, port, tlsPort, quicPort);
+    }
+
+    /**
+     * Stops this broker as SIGTERM does (every session drained, the store written, synced and closed) and starts
+     * another on the same data directory, ports and settings: a restart. This one is not to be used afterwards.
+     */
+    TestBroker restart() throws Exception {
+        return restart(java.time.Duration.ZERO);
+    }
+
+    /** As {@link #restart()}, with the broker down for {@code down} between the stop and the start. */
+    TestBroker restart(java.time.Duration down) throws Exception {
+        server.close();
+        Thread.sleep(down.toMillis());
+        return start(env, null, dataDir, port, tlsPort, quicPort);
     }
 
     static TestBroker start() throws Exception {

@@ -11,7 +11,7 @@ public final class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     StoreException(Path directory, String cause, String remedy) {
-        super("the store in " + directory.toAbsolutePath() + " cannot be opened: " + cause + "; " + remedy);
+        super("the store in " + directory.toAbsolutePath().normalize() + " cannot be opened: " + cause + "; " + remedy);
     }
 
     static StoreException cannotOpen(Path directory, Exception e) {
