@@ -18,9 +18,12 @@
 #   pub          ingest: 20 publishers, QoS 0, 16 bytes, as fast as each broker takes them, nobody subscribed
 #   fuzz         FUZZ_CASES (default 1,000,000) hostile packets (ternmq-bench fuzz): closed / answered / hung, and
 #                the broker's memory during the run; not in the default list (it takes minutes)
+#   durability   ternmq alone: p2p QoS 1 between 1,000 persistent publishers and subscribers, as fast as it goes and
+#                at 10 messages a second each, under storage.durability memory, async and sync, each broker fresh,
+#                twice; not in the default list
 #
 # Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
-# persistence off, max_queued_messages 1000 and max_inflight_messages 32 as ternmq's defaults, one listener,
+# persistence off, max_queued_messages 10000 and max_inflight_messages 32 as ternmq's defaults, one listener,
 # anonymous clients allowed, TCP_NODELAY on as ternmq has it) and stopped after it. Before each measured run the same load runs for WARMUP
 # seconds (default 5) against the same broker, for both brokers alike (on topics of its own; conn has none). Broker CPU seconds come from
 # /proc/PID/stat (utime + stime) during the measured run; peak RSS from VmHWM.
@@ -70,10 +73,12 @@ BROKER_DIR=""
 bench() { timeout 300 java -jar "$BENCH_JAR" "$@"; }
 value() { java -jar "$BENCH_JAR" value "$1" "$2"; }
 
+# Below the kernel's ephemeral range (32768 and up by default), where a client socket of an earlier run may still
+# hold the port and make the broker's exclusive bind fail.
 free_port() {
   local p
   while true; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
 }
@@ -92,7 +97,7 @@ start_broker() {
   local name=$1 tls="" dir
   [ "${2:-}" = tls ] && tls=tls
   BROKER_QUIC_PORT=0
-  [ "${2:-}" = quic ] && BROKER_QUIC_PORT=$((40000 + RANDOM % 20000))
+  [ "${2:-}" = quic ] && BROKER_QUIC_PORT=$((20000 + RANDOM % 12000))
   dir=$(mktemp -d "$OUT/$name-broker.XXXXXX")
   BROKER_DIR=$dir
   BROKER_PORT=$(free_port)
@@ -102,7 +107,7 @@ start_broker() {
   done
   if [ "$name" = ternmq ]; then
     # shellcheck disable=SC2086
-    env -u TERNMQ_JAR java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
+    env -u TERNMQ_JAR ${BROKER_ENV:-} java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
       --quic-port "$BROKER_QUIC_PORT" --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
     BROKER_PID=$!
     for _ in $(seq 1 150); do grep -q "ternmq ready" "$dir/broker.log" && break; sleep 0.1; done
@@ -120,7 +125,7 @@ start_broker() {
       fi
       echo "allow_anonymous true"
       echo "persistence false"
-      echo "max_queued_messages 1000"
+      echo "max_queued_messages 10000"
       echo "max_inflight_messages 32"
       echo "set_tcp_nodelay true"   # ternmq sets TCP_NODELAY too; Nagle would add delayed-ACK waits to Mosquitto's latency
       echo "log_dest file $dir/mosquitto.log"
@@ -221,6 +226,52 @@ p2p_sweep() {
     | tee "$OUT/p2p-sweep.table"
 }
 
+# durability: ternmq alone, p2p QoS 1 between 1,000 persistent publishers and subscribers (--clean false) under
+# storage.durability memory, async and sync, each broker fresh, DURABILITY_ROUNDS times (default 2) in turn: first
+# as fast as each mode takes it (--rate 0: every publisher keeps its in-flight window full), then at a fixed
+# DURABILITY_RATE messages a second per publisher (default 10) for what a message costs in latency and CPU.
+durability_scenario() {
+  local rounds=${DURABILITY_ROUNDS:-2} rate=${DURABILITY_RATE:-10} round mode
+  for round in $(seq 1 "$rounds"); do
+    for mode in memory async sync; do
+      BROKER_ENV="TERNMQ_STORAGE_DURABILITY=$mode" start_broker ternmq
+      measure "$mode" "durability-max-$round" p2p --publishers 1000 --qos 1 --payload 16 --connect-rate 1000 \
+        --rate 0 --clean false
+      measure "$mode" "durability-rate-$round" p2p --publishers 1000 --qos 1 --payload 16 --connect-rate 1000 \
+        --rate "$rate" --clean false --client-prefix fixed --topic-prefix fixed
+      stop_broker
+    done
+  done
+  echo
+  echo "load average before the tables: $(cut -d' ' -f1-3 /proc/loadavg)"
+  durability_table max "as fast as it goes" "$rounds"
+  durability_table rate "at $rate messages a second per publisher" "$rounds"
+}
+
+# durability_table KIND TITLE ROUNDS: one row per round and mode, the rate against memory's in the same round.
+durability_table() {
+  local kind=$1 title=$2 rounds=$3 round mode f m
+  echo
+  echo "## durability ($kind): p2p QoS 1 between 1,000 persistent publishers and subscribers, $title"
+  echo
+  {
+    echo "| round | storage.durability | msg/s | against memory | lost | p50 / p99 ms | broker CPU s | CPU µs per message |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+    for round in $(seq 1 "$rounds"); do
+      m=$(value "$OUT/durability-$kind-$round-memory.json" messages.publish_rate)
+      for mode in memory async sync; do
+        f="$OUT/durability-$kind-$round-$mode.json"
+        awk -v round="$round" -v mode="$mode" -v r="$(value "$f" messages.publish_rate)" -v m="$m" \
+          -v lost="$(value "$f" messages.lost)" -v p50="$(value "$f" latency_ms.p50)" \
+          -v p99="$(value "$f" latency_ms.p99)" -v cpu="$(value "$f" broker.cpu_seconds)" \
+          -v n="$(value "$f" messages.published)" 'BEGIN {
+            printf "| %d | %s | %.0f | %s | %d | %.2f / %.1f | %.2f | %s |\n", round, mode, r,
+              (m > 0 ? sprintf("%.2f", r / m) : "-"), lost, p50, p99, cpu, (n > 0 ? sprintf("%.0f", cpu * 1e6 / n) : "-") }'
+      done
+    done
+  } | tee "$OUT/durability-$kind.table"
+}
+
 p2p_latency() {
   local rate=${P2P_LATENCY_RATE:-}
   if [ -z "$rate" ]; then
@@ -294,7 +345,8 @@ for s in "${SCENARIOS[@]}"; do
     quic) quic_scenario ;;
     pub) compare pub pub --publishers 20 --qos 0 --payload 16 --rate 0 --connect-rate 100 ;;
     fuzz) fuzz_scenario ;;
-    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz)" >&2; exit 2 ;;
+    durability) durability_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz durability)" >&2; exit 2 ;;
   esac
 done
 echo
