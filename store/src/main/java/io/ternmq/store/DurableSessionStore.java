@@ -254,6 +254,11 @@ public final class DurableSessionStore implements SessionStore, AutoCloseable {
         return writer.syncs();
     }
 
+    /** The time those syncs took, in all, nanoseconds. */
+    public long syncNanos() {
+        return writer.syncNanos();
+    }
+
     /** Batches written so far: one per event loop per pass that changed a persistent session. */
     public long batchCount() {
         return writer.batchesWritten();

@@ -78,6 +78,7 @@ final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.LongAdder syncs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder syncNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder batchesWritten = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean failed;
     private long lastSyncNanos = System.nanoTime();
@@ -132,6 +133,10 @@ final class StoreWriter implements AutoCloseable {
     }
 
     /** Syncs of the write-ahead log so far. */
+    long syncNanos() {
+        return syncNanos.sum();
+    }
+
     long syncs() {
         return syncs.sum();
     }
@@ -177,9 +182,7 @@ final class StoreWriter implements AutoCloseable {
                 }
                 batchesWritten.add(round.size());
                 if (durability == Durability.SYNC) {
-                    store.syncWal();
-                    syncs.increment();
-                    lastSyncNanos = System.nanoTime();
+                    sync();
                 } else {
                     syncIfDue();
                 }
@@ -214,10 +217,17 @@ final class StoreWriter implements AutoCloseable {
 
     private void syncIfDue() {
         if (durability == Durability.ASYNC && System.nanoTime() - lastSyncNanos >= syncIntervalNanos) {
-            store.syncWal();
-            syncs.increment();
-            lastSyncNanos = System.nanoTime();
+            sync();
         }
+    }
+
+    /** One fsync of the write-ahead log, counted and timed. */
+    private void sync() {
+        long start = System.nanoTime();
+        store.syncWal();
+        lastSyncNanos = System.nanoTime();
+        syncs.increment();
+        syncNanos.add(lastSyncNanos - start);
     }
 
     /** Writes and syncs what was handed over, then stops the thread. */

@@ -24,6 +24,11 @@ public interface Connection {
     /** 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0). */
     int protocolLevel();
 
+    /** What it said at CONNECT: user name, keepalive, when, TLS identity. */
+    default ConnectionInfo info() {
+        return ConnectionInfo.UNKNOWN;
+    }
+
     /** False while the socket's outbound buffer is above its high-water mark: queue instead of writing. */
     boolean isWritable();
 

@@ -1,21 +1,43 @@
 package io.ternmq.core.metrics;
 
+import io.ternmq.core.policy.Rule;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The broker's counters. Every drop the broker decides on is counted here, so an operator can tell a lossy
- * subscriber from a lossy broker. Cheap to update from any thread.
+ * subscriber from a lossy broker. Cheap to update from any thread; the admin API reads them as they are (its
+ * Prometheus names are in docs/api.md).
  */
 public final class BrokerMetrics {
+
+    /** The transports a connection can come over, in the order of {@link #connectionsOpen}. */
+    public static final List<String> TRANSPORTS = List.of("tcp", "tls", "quic");
+    /** The MQTT protocol levels (3.1, 3.1.1, 5.0), in the order of {@link #connectionsOpen}. */
+    public static final List<Integer> LEVELS = List.of(3, 4, 5);
+
+    /** Where a duration is recorded (the admin API's timer); nanoseconds. */
+    public interface Latency {
+        Latency NONE = nanos -> { };
+
+        void record(long nanos);
+    }
 
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsOverLimit = new LongAdder();
+    /** CONNECTs refused by the authenticator: bad credentials or not authorized. */
+    public final LongAdder authenticationFailures = new LongAdder();
     /** TCP connections moved at CONNECT to the event loop that owns their session. */
     public final LongAdder connectionsMoved = new LongAdder();
     public final LongAdder protocolViolations = new LongAdder();
-    public final LongAdder publishesReceived = new LongAdder();
-    public final LongAdder messagesDelivered = new LongAdder();
+    /** PUBLISH packets accepted from clients, by QoS (0, 1). */
+    public final LongAdder[] publishesReceived = {new LongAdder(), new LongAdder()};
+    /** PUBLISH packets written to subscribers (first sends, not resends), by delivered QoS (0, 1). */
+    public final LongAdder[] messagesDelivered = {new LongAdder(), new LongAdder()};
+    /** MQTT bytes read from and written to client connections (after TLS, before QUIC framing). */
+    public final LongAdder bytesIn = new LongAdder();
+    public final LongAdder bytesOut = new LongAdder();
     /** PUBLISH not delivered because it broke a platform limit (topic length, payload size). */
     public final LongAdder droppedPlatformRule = new LongAdder();
     /** Oldest message dropped because a session's queue was full. */
@@ -39,4 +61,59 @@ public final class BrokerMetrics {
     /** A CONNECT with the client id of a live connection closed that connection (MQTT-3.1.4-2, 5.0 MQTT-3.1.4-3). */
     public final LongAdder sessionsTakenOver = new LongAdder();
 
+    private final LongAdder[] ruleRefusals = new LongAdder[Rule.values().length];
+    private final LongAdder[] connectionsOpen = new LongAdder[TRANSPORTS.size() * LEVELS.size()];
+    private final Latency pubAckLatency;
+
+    public BrokerMetrics() {
+        this(Latency.NONE);
+    }
+
+    /** @param pubAckLatency where the time from a QoS 1 PUBLISH's arrival to its PUBACK goes */
+    public BrokerMetrics(Latency pubAckLatency) {
+        this.pubAckLatency = pubAckLatency;
+        for (int i = 0; i < ruleRefusals.length; i++) {
+            ruleRefusals[i] = new LongAdder();
+        }
+        for (int i = 0; i < connectionsOpen.length; i++) {
+            connectionsOpen[i] = new LongAdder();
+        }
+    }
+
+    /** A packet broke this platform rule (refused, or not delivered). */
+    public void refused(Rule rule) {
+        ruleRefusals[rule.ordinal()].increment();
+    }
+
+    public long refusals(Rule rule) {
+        return ruleRefusals[rule.ordinal()].sum();
+    }
+
+    public long publishesReceived() {
+        return publishesReceived[0].sum() + publishesReceived[1].sum();
+    }
+
+    public long messagesDelivered() {
+        return messagesDelivered[0].sum() + messagesDelivered[1].sum();
+    }
+
+    /** A connection completed CONNECT (+1) or went away after it (-1). */
+    public void connectionOpen(String transport, int level, int change) {
+        int t = TRANSPORTS.indexOf(transport);
+        int l = LEVELS.indexOf(level);
+        if (t >= 0 && l >= 0) {
+            connectionsOpen[t * LEVELS.size() + l].add(change);
+        }
+    }
+
+    /** Connections that completed CONNECT and are open now, over this transport at this protocol level. */
+    public long connectionsOpen(String transport, int level) {
+        int t = TRANSPORTS.indexOf(transport);
+        int l = LEVELS.indexOf(level);
+        return t < 0 || l < 0 ? 0 : connectionsOpen[t * LEVELS.size() + l].sum();
+    }
+
+    public Latency pubAckLatency() {
+        return pubAckLatency;
+    }
 }

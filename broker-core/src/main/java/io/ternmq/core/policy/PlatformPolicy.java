@@ -56,23 +56,25 @@ public final class PlatformPolicy {
      */
     public Verdict connect(String clientId, Will will, List<UserProperty> userProperties) {
         if (clientId.codePointCount(0, clientId.length()) > limits.maxClientIdLength()) {
-            return Verdict.refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            return Verdict.refuse(Rule.CLIENT_ID_LENGTH, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "client id longer than limits.max-client-id-length");
         }
         if (will.present()) {
             if (platform.willMessages() == WillPolicy.REFUSE) {
-                return Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "will messages are not supported");
+                return Verdict.refuse(Rule.WILL, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                        "will messages are not supported");
             }
             // With wills ignored they must still be wills the broker could have honoured (5.0 MQTT-3.2.2-12, -13).
             if (will.qos() > MAX_QOS) {
-                return Verdict.refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS 2 is not supported");
+                return Verdict.refuse(Rule.WILL, ReasonCode.QOS_NOT_SUPPORTED, "will QoS 2 is not supported");
             }
             if (will.retain() && !retainAvailable()) {
-                return Verdict.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not supported");
+                return Verdict.refuse(Rule.WILL, ReasonCode.RETAIN_NOT_SUPPORTED, "retained wills are not supported");
             }
         }
         String broken = checkUserProperties(userProperties);
-        return broken == null ? Verdict.ACCEPT : Verdict.refuse(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
+        return broken == null ? Verdict.ACCEPT
+                : Verdict.refuse(Rule.USER_PROPERTIES, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
     }
 
     /**
@@ -161,38 +163,45 @@ public final class PlatformPolicy {
      */
     public Verdict publish(String topic, int qos, boolean retain, int payloadBytes, MessageProperties properties) {
         if (qos > MAX_QOS) {
-            return Verdict.refuse(ReasonCode.QOS_NOT_SUPPORTED, "QoS 2 is not supported"); // MQTT-3.2.2-11
+            return Verdict.refuse(Rule.QOS, ReasonCode.QOS_NOT_SUPPORTED, "QoS 2 is not supported"); // MQTT-3.2.2-11
         }
         if (retain && platform.retainedMessages() == RetainPolicy.REFUSE) {
-            return Verdict.refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are not supported"); // MQTT-3.2.2-14
+            // MQTT-3.2.2-14
+            return Verdict.refuse(Rule.RETAIN, ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are not supported");
         }
         TopicCheck check = Topics.checkName(topic, limits.maxTopicLength());
         switch (check) {
             case OK -> { }
             case EMPTY -> {
-                return Verdict.refuse(ReasonCode.PROTOCOL_ERROR, "invalid topic name: " + check.describe());
+                return Verdict.refuse(Rule.TOPIC_NAME, ReasonCode.PROTOCOL_ERROR, "invalid topic name: " + check.describe());
             }
             case TOO_LONG -> {
-                return Verdict.notDelivered(ReasonCode.TOPIC_NAME_INVALID, check.describe());
+                return Verdict.notDelivered(Rule.TOPIC_LENGTH, ReasonCode.TOPIC_NAME_INVALID, check.describe());
             }
             default -> {
-                return Verdict.refuse(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name: " + check.describe());
+                return Verdict.refuse(Rule.TOPIC_NAME, ReasonCode.TOPIC_NAME_INVALID,
+                        "invalid topic name: " + check.describe());
             }
         }
         if (payloadBytes > limits.maxPayload()) {
             // PLATFORM.md asks for 0x95, which is no PUBACK reason code (MQTT 5 3.4.2.1): strict clients drop the
             // connection on it. 0x97 Quota exceeded is the valid code closest in meaning.
-            return Verdict.notDelivered(ReasonCode.QUOTA_EXCEEDED, "payload larger than " + limits.maxPayload() + " bytes");
+            return Verdict.notDelivered(Rule.PAYLOAD_SIZE, ReasonCode.QUOTA_EXCEEDED,
+                    "payload larger than " + limits.maxPayload() + " bytes");
         }
         String broken = checkUserProperties(properties.userProperties());
-        if (broken == null && properties.responseTopic() != null) {
-            broken = checkResponseTopic(properties.responseTopic());
+        if (broken != null) {
+            return Verdict.notDelivered(Rule.USER_PROPERTIES, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
         }
-        if (broken == null && properties.correlationData() != null
-                && properties.correlationData().length > platform.maxCorrelationData()) {
-            broken = "correlation data longer than " + platform.maxCorrelationData() + " bytes";
+        broken = properties.responseTopic() == null ? null : checkResponseTopic(properties.responseTopic());
+        if (broken != null) {
+            return Verdict.notDelivered(Rule.RESPONSE_TOPIC, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
         }
-        return broken == null ? Verdict.ACCEPT : Verdict.notDelivered(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, broken);
+        if (properties.correlationData() != null && properties.correlationData().length > platform.maxCorrelationData()) {
+            return Verdict.notDelivered(Rule.CORRELATION_DATA, ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                    "correlation data longer than " + platform.maxCorrelationData() + " bytes");
+        }
+        return Verdict.ACCEPT;
     }
 
     /** The QoS a message published at publisherQos is delivered with on a subscription granted subscriptionQos. */

@@ -10,8 +10,9 @@ import io.ternmq.core.codec.ReasonCode;
  * @param outcome    accept, or not deliver and carry on, or close the connection
  * @param reasonCode the MQTT 5 reason code for the PUBACK (not delivered) or the DISCONNECT (refused)
  * @param reason     why, in words fit for a Reason String and the log; null when accepted
+ * @param rule       the platform rule broken, or null (accepted, or refused by the protocol rather than a rule)
  */
-public record Verdict(Outcome outcome, byte reasonCode, String reason) {
+public record Verdict(Outcome outcome, byte reasonCode, String reason, Rule rule) {
 
     public enum Outcome {
         ACCEPT,
@@ -21,14 +22,19 @@ public record Verdict(Outcome outcome, byte reasonCode, String reason) {
         REFUSE
     }
 
-    public static final Verdict ACCEPT = new Verdict(Outcome.ACCEPT, ReasonCode.SUCCESS, null);
+    public static final Verdict ACCEPT = new Verdict(Outcome.ACCEPT, ReasonCode.SUCCESS, null, null);
 
-    static Verdict notDelivered(byte reasonCode, String reason) {
-        return new Verdict(Outcome.NOT_DELIVERED, reasonCode, reason);
+    /** A verdict that breaks no platform rule (the protocol's, or the broker's state). */
+    public Verdict(Outcome outcome, byte reasonCode, String reason) {
+        this(outcome, reasonCode, reason, null);
     }
 
-    static Verdict refuse(byte reasonCode, String reason) {
-        return new Verdict(Outcome.REFUSE, reasonCode, reason);
+    static Verdict notDelivered(Rule rule, byte reasonCode, String reason) {
+        return new Verdict(Outcome.NOT_DELIVERED, reasonCode, reason, rule);
+    }
+
+    static Verdict refuse(Rule rule, byte reasonCode, String reason) {
+        return new Verdict(Outcome.REFUSE, reasonCode, reason, rule);
     }
 
     public boolean accepted() {

@@ -8,8 +8,10 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
+import io.ternmq.core.connection.ConnectionInfo;
 import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.message.Delivery;
+import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionOwner;
 import io.ternmq.core.session.SessionRegistry;
@@ -38,6 +40,8 @@ final class ClientConnection implements Connection {
     private final SessionOwner owner;
     private final SessionRegistry registry;
     private final ClientSettings settings;
+    private final ConnectionInfo info;
+    private final BrokerMetrics metrics;
     private final OutboundPublishes outbound;
     private final AtomicInteger pending = new AtomicInteger();
 
@@ -47,7 +51,8 @@ final class ClientConnection implements Connection {
     private volatile boolean acksBehind;
 
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
-                     SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum) {
+                     SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum, ConnectionInfo info,
+                     BrokerMetrics metrics) {
         this.channel = channel;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
@@ -55,6 +60,8 @@ final class ClientConnection implements Connection {
         this.owner = owner;
         this.registry = registry;
         this.settings = settings;
+        this.info = info;
+        this.metrics = metrics;
         this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings, brokerAliasMaximum) : null;
     }
 
@@ -74,8 +81,10 @@ final class ClientConnection implements Connection {
         return channel;
     }
 
+    /** Bound to its session at CONNECT; from now until {@link #closed} it counts as open. On the owner. */
     void session(Session session) {
         this.session = session;
+        metrics.connectionOpen(transport, protocolLevel, 1);
     }
 
     /**
@@ -148,6 +157,7 @@ final class ClientConnection implements Connection {
     void closed() {
         owner.executeAlways(() -> {
             if (session != null) {
+                metrics.connectionOpen(transport, protocolLevel, -1);
                 registry.detached(session, this);
                 session = null;
             }
@@ -167,6 +177,11 @@ final class ClientConnection implements Connection {
     @Override
     public int protocolLevel() {
         return protocolLevel;
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        return info;
     }
 
     @Override
@@ -221,6 +236,14 @@ final class ClientConnection implements Connection {
             }
             case SESSION_TAKEN_OVER -> Disconnector.disconnect(channel, ReasonCode.SESSION_TAKEN_OVER,
                     "another connection took the session over");
+            case ADMINISTRATIVE_ACTION -> {
+                Disconnector.markClosing(channel);
+                if (protocolLevel == 5) {
+                    Disconnector.disconnect(channel, ReasonCode.ADMINISTRATIVE_ACTION, "closed by an operator");
+                } else {
+                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import io.ternmq.core.auth.ConnectRequest;
 import io.ternmq.core.codec.MqttDecodeException;
 import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.Attributes;
+import io.ternmq.core.connection.ConnectionInfo;
 import io.ternmq.core.connection.PeerAddress;
 import io.ternmq.core.connection.TlsIdentity;
 import io.ternmq.core.log.LogText;
@@ -129,17 +130,19 @@ final class ConnectAcceptor {
                 version.level(), transport, PeerAddress.of(ctx.channel()), Attributes.peek(ctx.channel(), TlsIdentity.KEY));
         AuthResult auth = authenticator.authenticate(request);
         if (auth != AuthResult.ACCEPTED) {
+            metrics.authenticationFailures.increment();
             refuse(ctx, clientId, version, auth == AuthResult.BAD_CREDENTIALS
                     ? new Verdict(Verdict.Outcome.REFUSE, ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password")
                     : new Verdict(Verdict.Outcome.REFUSE, ReasonCode.NOT_AUTHORIZED, "not authorized"));
             return;
         }
-        accept(ctx, prelude, connect, version, clientId, assigned ? clientId : null, transport, userProperties);
+        accept(ctx, prelude, connect, version, clientId, assigned ? clientId : null, transport, userProperties,
+                new ConnectionInfo(request.username(), 0, 0, request.tlsIdentity()));
     }
 
     private void accept(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
                         ConnectVersion version, String clientId, String assignedId, String transport,
-                        List<UserProperty> userProperties) {
+                        List<UserProperty> userProperties, ConnectionInfo asked) {
         if (registry.ownerOf(clientId).stopping()) {
             // The broker is shutting down: a session bound now would miss the drain and its 0x8B.
             refuse(ctx, clientId, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.SERVER_UNAVAILABLE,
@@ -152,7 +155,9 @@ final class ConnectAcceptor {
         int requestedKeepalive = connect.variableHeader().keepAliveTimeSeconds();
         int keepalive = policy.keepalive(requestedKeepalive);
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, version.level(), clientId,
-                registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum());
+                registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum(),
+                new ConnectionInfo(asked.username(), keepalive, System.currentTimeMillis(), asked.tlsIdentity()),
+                metrics);
         SessionPacketHandler handler = version.handler(handlers, connection, expiry,
                 policy.silenceAllowedMillis(keepalive));
         ctx.pipeline().replace(prelude, version.handlerName(), handler);
@@ -191,6 +196,9 @@ final class ConnectAcceptor {
     private void refuse(ChannelHandlerContext ctx, String clientId, ConnectVersion version, Verdict verdict,
                         String cause) {
         metrics.connectionsRefused.increment();
+        if (verdict.rule() != null) {
+            metrics.refused(verdict.rule());
+        }
         Disconnector.markClosing(ctx.channel());
         disconnector.logRefusal(cause, "refusing CONNECT{} from {}: {} ({})",
                 clientId == null ? "" : " of " + LogText.of(clientId), PeerAddress.of(ctx.channel()),

@@ -19,12 +19,13 @@ import java.time.Duration;
  * {@link #install}. After CONNECT the connect handler is replaced by the protocol handler of the client's version,
  * which also watches the keepalive:
  * <pre>
- *   [front] connection-limit, flush-consolidation, mqtt-decoder, mqtt-encoder, connect
+ *   [front] connection-limit, byte-counter, flush-consolidation, mqtt-decoder, mqtt-encoder, connect
  *   after CONNECT: ... mqtt-encoder, mqtt3 (MQTT 3.1 and 3.1.1) or mqtt5 (MQTT 5.0)
  * </pre>
  */
 public final class MqttPipelineInstaller {
 
+    public static final String BYTES = ByteCounter.NAME;
     public static final String FLUSH = "flush-consolidation";
     public static final String DECODER = MqttFrameDecoder.NAME;
     public static final String ENCODER = "mqtt-encoder";
@@ -33,6 +34,7 @@ public final class MqttPipelineInstaller {
     public static final String MQTT5 = Mqtt5Handler.NAME;
 
     private final ConnectionLimiter connectionLimiter;
+    private final ByteCounter byteCounter;
     private final ConnectAcceptor acceptor;
     private final int maxPacketSize;
     private final long connectTimeoutMillis;
@@ -45,6 +47,7 @@ public final class MqttPipelineInstaller {
                                  Router router, Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics,
                                  int maxConnections, Duration connectTimeout) {
         this.connectionLimiter = new ConnectionLimiter(maxConnections, metrics);
+        this.byteCounter = new ByteCounter(metrics);
         this.acceptor = new ConnectAcceptor(policy, authenticator, registry,
                 new ProtocolHandlers(policy, router, disconnector, trace, metrics), disconnector, trace, metrics);
         this.maxPacketSize = policy.maxPacketSize();
@@ -55,6 +58,7 @@ public final class MqttPipelineInstaller {
     public void install(Channel channel, String transport) {
         ChannelPipeline p = channel.pipeline();
         p.addLast(ConnectionLimiter.NAME, connectionLimiter);
+        p.addLast(ByteCounter.NAME, byteCounter);
         // The replies to one read's packets, and deliveries from other connections, go out in one syscall per
         // burst instead of one per packet.
         p.addLast(FLUSH, new FlushConsolidationHandler(256, true));

@@ -1,5 +1,6 @@
 package io.ternmq.core.protocol;
 
+import io.ternmq.core.metrics.BrokerMetrics;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -29,6 +30,7 @@ final class PubAcks {
     final class Pending {
         private final int packetId;
         private final long weight;
+        private final long addedNanos = System.nanoTime();
         private boolean ready;
         private byte reasonCode;
         private String reason;
@@ -49,14 +51,23 @@ final class PubAcks {
 
     private final Sender sender;
     private final Consumer<Boolean> pauseReading;
+    private final BrokerMetrics.Latency latency;
     private final ArrayDeque<Pending> owed = new ArrayDeque<>(4);
     private long owedBytes;
     private boolean paused;
 
-    /** @param pauseReading told true to stop reading the connection, false to read again */
     PubAcks(Sender sender, Consumer<Boolean> pauseReading) {
+        this(sender, pauseReading, BrokerMetrics.Latency.NONE);
+    }
+
+    /**
+     * @param pauseReading told true to stop reading the connection, false to read again
+     * @param latency      given each PUBACK's time from its PUBLISH's arrival to its sending
+     */
+    PubAcks(Sender sender, Consumer<Boolean> pauseReading, BrokerMetrics.Latency latency) {
         this.sender = sender;
         this.pauseReading = pauseReading;
+        this.latency = latency;
     }
 
     /** @param weight the bytes its message holds on the heap until handled (0 for one refused at once) */
@@ -81,6 +92,7 @@ final class PubAcks {
             owed.pollFirst();
             owedBytes -= head.weight;
             sender.send(head.packetId, head.reasonCode, head.reason);
+            latency.record(System.nanoTime() - head.addedNanos);
         }
         if (paused && owed.size() <= RESUME_AT && owedBytes <= RESUME_AT_BYTES) {
             paused = false;

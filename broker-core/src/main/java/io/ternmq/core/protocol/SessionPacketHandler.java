@@ -70,7 +70,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         this.trace = trace;
         this.metrics = metrics;
         this.keepaliveNanos = TimeUnit.MILLISECONDS.toNanos(keepaliveMillis);
-        this.pubAcks = new PubAcks(this::sendPubAck, connection::readingPaused);
+        this.pubAcks = new PubAcks(this::sendPubAck, connection::readingPaused, metrics.pubAckLatency());
     }
 
     // ---- what differs between versions ----
@@ -211,16 +211,18 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         MessageProperties properties = properties(publish);
         Verdict verdict = policy.publish(topic, qos, fixed.isRetain(), payload.readableBytes(), properties);
         if (verdict.outcome() == Verdict.Outcome.REFUSE) {
+            metrics.refused(verdict.rule());
             violation(ctx, verdict.reasonCode(), verdict.reason());
             return;
         }
         if (!admitted(ctx, qos)) {
             return;
         }
-        metrics.publishesReceived.increment();
+        metrics.publishesReceived[qos].increment();
         if (verdict.outcome() == Verdict.Outcome.NOT_DELIVERED) {
             // A per-message limit, not a protocol error: not delivered, counted, the connection stays up.
             metrics.droppedPlatformRule.increment();
+            metrics.refused(verdict.rule());
             LOG.debug("not delivering PUBLISH of {} to '{}': {}", LogText.of(connection.clientId()),
                     LogText.of(topic), verdict.reason());
             if (qos == 1) {

@@ -404,7 +404,7 @@ public final class Session {
         if (packetId != 0) {
             data.putInflight(packetId, delivery);
         }
-        metrics.messagesDelivered.increment();
+        metrics.messagesDelivered[delivery.qos()].increment();
     }
 
     /** MQTT-2.3.1-2: a packet id not used by another unacknowledged delivery, 1..65535. */

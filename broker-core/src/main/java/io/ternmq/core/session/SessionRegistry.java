@@ -192,8 +192,14 @@ public final class SessionRegistry implements AutoCloseable {
         scheduleExpiry(session, session.expiryIntervalSeconds());
     }
 
-    /** Ends a session: it leaves the registry, the trie and the store. Runs on its owner. */
+    /**
+     * Ends a session: it leaves the registry, the trie and the store. Runs on its owner. Once only: a session
+     * already ended is left alone, so a late second call cannot touch the state of a newer session of its client id.
+     */
     public void end(Session session) {
+        if (session.discarded()) {
+            return;
+        }
         sessions.remove(session.clientId(), session);
         metrics.droppedNoShareMember.add(redeliverShared(session).size());
         session.discard();

@@ -88,7 +88,7 @@ class ConnectTest {
                 + " 2A 01", // Shared Subscription Available 1
                 client.read());
         assertTrue(client.isOpen());
-        assertEquals(List.of("flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt5"),
+        assertEquals(List.of("byte-counter", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt5"),
                 client.handlerNames());
     }
 

@@ -24,9 +24,9 @@ class PipelineOrderTest {
         List<String> names = channel.pipeline().names().stream()
                 .filter(n -> !n.startsWith("EmbeddedChannel$") && !n.startsWith("DefaultChannelPipeline$")).toList();
 
-        assertEquals(List.of(ConnectionLimiter.NAME, MqttPipelineInstaller.FLUSH, MqttPipelineInstaller.DECODER,
+        assertEquals(List.of(ConnectionLimiter.NAME, MqttPipelineInstaller.BYTES, MqttPipelineInstaller.FLUSH, MqttPipelineInstaller.DECODER,
                 MqttPipelineInstaller.ENCODER, MqttPipelineInstaller.CONNECT), names);
-        assertEquals(List.of("connection-limit", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"),
+        assertEquals(List.of("connection-limit", "byte-counter", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"),
                 names);
         assertInstanceOf(ConnectionLimiter.class, channel.pipeline().get(ConnectionLimiter.NAME));
         assertEquals(0, broker.pipelineInstaller().openConnections(), "counted when active, not when installed");
@@ -37,7 +37,8 @@ class PipelineOrderTest {
         WireClient client = WireClient.open(broker);
 
         assertEquals(1, broker.pipelineInstaller().openConnections());
-        assertEquals(List.of("flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"), client.handlerNames());
+        assertEquals(List.of("byte-counter", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "connect"),
+                client.handlerNames());
         var p = client.channel().pipeline();
         assertFalse(client.handlerNames().contains(ConnectionLimiter.NAME));
         assertInstanceOf(FlushConsolidationHandler.class, p.get(MqttPipelineInstaller.FLUSH));
@@ -51,7 +52,7 @@ class PipelineOrderTest {
     void connectReplacesTheConnectHandlerWithMqtt3WhichWatchesTheKeepalive() {
         WireClient client = WireClient.connect(broker, "c1", true);
 
-        assertEquals(List.of("flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt3"),
+        assertEquals(List.of("byte-counter", "flush-consolidation", "mqtt-decoder", "mqtt-encoder", "mqtt3"),
                 client.handlerNames());
         var p = client.channel().pipeline();
         Mqtt3Handler handler = assertInstanceOf(Mqtt3Handler.class, p.get(MqttPipelineInstaller.MQTT3));

@@ -262,7 +262,7 @@ class PublishSubscribeTest {
         pub.send("30 07 00 03 61 2F 62 68 69");
         pub.send("30 07 00 03 7A 2F 7A 68 69"); // z/z: nobody subscribed
 
-        assertEquals(2, broker.metrics().publishesReceived.sum());
-        assertEquals(1, broker.metrics().messagesDelivered.sum());
+        assertEquals(2, broker.metrics().publishesReceived());
+        assertEquals(1, broker.metrics().messagesDelivered());
     }
 }

@@ -26,6 +26,8 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxConnections;
     private final long handshakeTimeoutMillis;
     private boolean counted;
+    /** The handshake was counted in {@link QuicStats}, completed or failed. */
+    private boolean handshakeCounted;
     private ScheduledFuture<?> handshakeTimeout;
 
     QuicConnectionHandler(QuicStats stats, int maxConnections, long handshakeTimeoutMillis) {
@@ -50,6 +52,7 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
         handshakeTimeout = ctx.executor().schedule(() -> {
             if (!QuicConnectionState.of(ctx.channel()).handshakeDone()) {
                 stats.handshakeTimeouts.incrementAndGet();
+                handshakeEnded(false);
                 LOG.debug("closing QUIC connection from {}: no handshake within {} ms",
                         peer(ctx), handshakeTimeoutMillis);
                 ctx.close();
@@ -63,6 +66,7 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
             // Success here is not the end of the handshake: BoringSSL reports it as soon as the server accepts
             // 0-RTT, before the client's Finished. channelActive (quiche: established) is the real end.
             if (!completion.isSuccess()) {
+                handshakeEnded(false);
                 // quiche closes the connection itself, with the TLS alert as the error the client sees.
                 LOG.debug("QUIC handshake with {} failed: {}", peer(ctx),
                         completion.cause() == null ? "?" : completion.cause().getMessage());
@@ -80,6 +84,7 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         cancelTimeout();
+        handshakeEnded(true);
         QuicConnectionState.of(ctx.channel()).handshakeCompleted();
         ctx.fireChannelActive();
     }
@@ -109,9 +114,18 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
         return ((QuicChannel) ctx.channel()).remoteSocketAddress();
     }
 
+    /** Counts the handshake once: completed, or failed (TLS failure, timeout, or the connection gone first). */
+    private void handshakeEnded(boolean completed) {
+        if (!handshakeCounted) {
+            handshakeCounted = true;
+            (completed ? stats.handshakesCompleted : stats.handshakesFailed).incrementAndGet();
+        }
+    }
+
     private void release() {
         cancelTimeout();
         if (counted) {
+            handshakeEnded(false); // a no-op once the handshake was counted
             counted = false;
             stats.open.decrementAndGet();
         }

@@ -3,12 +3,14 @@ package io.ternmq.transport.quic;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The QUIC listener's counters, for the log, tests and (later) the HTTP API's metrics. */
+/** The QUIC listener's counters, for the log, tests and the HTTP API's metrics. */
 public final class QuicStats {
 
     final AtomicInteger open = new AtomicInteger();
     final AtomicLong refusedConnections = new AtomicLong();
     final AtomicLong handshakeTimeouts = new AtomicLong();
+    final AtomicLong handshakesCompleted = new AtomicLong();
+    final AtomicLong handshakesFailed = new AtomicLong();
     final AtomicLong refusedStreams = new AtomicLong();
     final AtomicLong earlyDataStreams = new AtomicLong();
     final AtomicLong earlyDataConnects = new AtomicLong();
@@ -27,6 +29,16 @@ public final class QuicStats {
     /** Connections closed because their handshake did not complete within quic.handshake-timeout. */
     public long handshakeTimeouts() {
         return handshakeTimeouts.get();
+    }
+
+    /** QUIC handshakes completed (the client's Finished arrived), since start. */
+    public long handshakesCompleted() {
+        return handshakesCompleted.get();
+    }
+
+    /** QUIC handshakes that failed in TLS or did not complete within quic.handshake-timeout, since start. */
+    public long handshakesFailed() {
+        return handshakesFailed.get();
     }
 
     /** Streams refused: any stream after the MQTT stream, and every unidirectional one. */

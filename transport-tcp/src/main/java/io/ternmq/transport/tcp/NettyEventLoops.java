@@ -43,7 +43,8 @@ public final class NettyEventLoops implements AutoCloseable {
         return epoll;
     }
 
-    EventLoopGroup acceptors() {
+    /** The loop that accepts connections for every TCP listener (MQTT and the admin API). */
+    public EventLoopGroup acceptors() {
         return acceptors;
     }
 
@@ -52,7 +53,7 @@ public final class NettyEventLoops implements AutoCloseable {
         return workers;
     }
 
-    Class<? extends ServerSocketChannel> serverChannelClass() {
+    public Class<? extends ServerSocketChannel> serverChannelClass() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 

@@ -13,6 +13,8 @@ final class PendingHandshakes {
     private final int max;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     PendingHandshakes(int max) {
         this.max = max;
@@ -42,6 +44,19 @@ final class PendingHandshakes {
 
     int max() {
         return max;
+    }
+
+    /** A handshake ended: with the connection secured (true), or failed or abandoned (false). */
+    void ended(boolean success) {
+        (success ? completed : failed).incrementAndGet();
+    }
+
+    long completed() {
+        return completed.get();
+    }
+
+    long failed() {
+        return failed.get();
     }
 
     /** Connections closed because the limit was reached, since start. */

@@ -51,6 +51,16 @@ public final class TlsFront implements ListenerFront {
         channel.pipeline().addLast(HANDSHAKE, new TlsHandshakeHandler(pending));
     }
 
+    /** TLS handshakes completed on this listener since start. */
+    public long handshakesCompleted() {
+        return pending.completed();
+    }
+
+    /** TLS handshakes that failed, or whose client left before they completed, since start. */
+    public long handshakesFailed() {
+        return pending.failed();
+    }
+
     /** TLS connections in their handshake right now. */
     public int pendingHandshakes() {
         return pending.pending();

@@ -51,6 +51,9 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             if (completion.isSuccess()) {
                 succeed(ctx);
             } else {
+                if (!finished && counted) {
+                    pending.ended(false);
+                }
                 finish();
                 LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
                         ErrorText.of(completion.cause()));
@@ -71,6 +74,9 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!finished && counted) {
+            pending.ended(false);
+        }
         finish();
         super.channelInactive(ctx);
     }
@@ -84,6 +90,9 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void succeed(ChannelHandlerContext ctx) {
+        if (!finished && counted) {
+            pending.ended(true);
+        }
         finish();
         TlsIdentity identity = clientIdentity(ctx.pipeline().get(SslHandler.class));
         if (identity != null) {
@@ -103,6 +112,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             }
         }
     }
+
 
     private void logLimit(ChannelHandlerContext ctx) {
         long now = System.currentTimeMillis();

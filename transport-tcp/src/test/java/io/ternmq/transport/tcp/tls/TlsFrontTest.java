@@ -36,8 +36,8 @@ class TlsFrontTest {
 
             List<String> names = channel.pipeline().names();
             assertEquals(List.of(TlsFront.SSL, TlsFront.HANDSHAKE, ConnectionLimiter.NAME,
-                    MqttPipelineInstaller.FLUSH, MqttPipelineInstaller.DECODER, MqttPipelineInstaller.ENCODER,
-                    MqttPipelineInstaller.CONNECT), names.subList(0, 7));
+                    MqttPipelineInstaller.BYTES, MqttPipelineInstaller.FLUSH, MqttPipelineInstaller.DECODER,
+                    MqttPipelineInstaller.ENCODER, MqttPipelineInstaller.CONNECT), names.subList(0, 8));
             SslHandler ssl = assertInstanceOf(SslHandler.class, channel.pipeline().get(TlsFront.SSL));
             assertEquals(2500, ssl.getHandshakeTimeoutMillis());
             assertEquals("tls", front.transport());

@@ -1,0 +1,14 @@
+package io.ternmq.core.connection;
+
+/**
+ * What a connection said about itself at CONNECT, for an operator (the admin API): fixed for its life.
+ *
+ * @param username          the CONNECT's user name, or null
+ * @param keepaliveSeconds  the keepalive the broker enforces (after platform.keepalive-min and -max)
+ * @param connectedAtMillis when CONNECT was accepted, epoch milliseconds
+ * @param tlsIdentity       the verified client certificate, or null
+ */
+public record ConnectionInfo(String username, int keepaliveSeconds, long connectedAtMillis, TlsIdentity tlsIdentity) {
+
+    public static final ConnectionInfo UNKNOWN = new ConnectionInfo(null, 0, 0, null);
+}
