@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests drive that Maven cannot fetch
-# (Debian's mosquitto-clients for the end-to-end tests), then runs `mvn -B verify`. CI (.ci/run) runs exactly this.
+# (Debian's mosquitto-clients and curl for the end-to-end tests), then runs `mvn -B verify`. CI (.ci/run) runs
+# exactly this.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" != 0 ] && sudo="sudo"

@@ -105,7 +105,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                   --tcp-port N        MQTT over TCP port, 0 turns it off (listeners.tcp-port, default 1883)
                   --tls-port N        MQTT over TLS port, 0 turns it off (listeners.tls-port, default 8883)
                   --quic-port N       MQTT over QUIC UDP port, 0 turns it off (listeners.quic-port, default 14567)
-                  --http-port N       HTTP admin API port (listeners.http-port; not in this build yet, keep 0)
+                  --http-port N       HTTP admin API port, 0 turns it off (listeners.http-port, default 18083)
                   --data-dir DIR      data directory (data-dir, default ./data)
                   --allow-anonymous   accept clients without credentials on a non-loopback address
                   --help              print this help and exit

@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The engine, wired by hand: the one place that decides which part talks to which, each part given exactly its
  * collaborators through its constructor. The transports get {@link #installer}; the rest is for the server's own
- * use (shutdown, and later the admin API).
+ * use (shutdown, the admin API).
  */
 final class Engine {
 
     final PlatformPolicy policy;
-    final BrokerMetrics metrics = new BrokerMetrics();
+    final BrokerMetrics metrics;
     final TopicTrie<Subscriber> trie = new TopicTrie<>();
     final SessionRegistry registry;
     final Router router;
@@ -37,8 +37,10 @@ final class Engine {
      * @param sessionLoops the I/O event loops, which also own the sessions: a TCP connection moves to its session's
      *                     loop at CONNECT, so its packets and its session's writes need no thread hop
      */
-    Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops) {
+    Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops,
+           BrokerMetrics.Latency pubAckLatency) {
         LimitsConfig limits = config.limits();
+        metrics = new BrokerMetrics(pubAckLatency);
         policy = new PlatformPolicy(config.platform(), limits);
         router = new Router(trie, policy, metrics, store);
         registry = new SessionRegistry(new SessionOwners(sessionLoops, SessionOwners.QUEUE_CAPACITY), store, trie, router,

@@ -5,6 +5,8 @@ import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
+import io.ternmq.server.api.AdminApi;
+import io.ternmq.server.api.BrokerMeters;
 import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.quic.QuicListener;
 import io.ternmq.transport.tcp.NettyEventLoops;
@@ -34,14 +36,32 @@ public final class TernMq implements AutoCloseable {
     private final Listeners listeners;
     private final SessionStorage storage;
     private final DataDirectory dataDir;
+    private final BrokerMeters meters;
     private boolean closed;
 
     /** The socket listeners that are on, with their bound addresses (null where a listener is off). */
     private record Listeners(TcpListener tcp, InetSocketAddress tcpAddress, TcpListener tls,
                              InetSocketAddress tlsAddress, ReloadableTlsContext tlsContext, TlsFront tlsFront,
-                             QuicListener quic, InetSocketAddress quicAddress) {
+                             QuicListener quic, InetSocketAddress quicAddress, AdminApi api,
+                             InetSocketAddress apiAddress) {
 
-        /** Stops accepting; open connections stay (QUIC's sockets too, so they can still be drained). */
+        /** name to bound address, for the admin API's stats. */
+        java.util.Map<String, String> bound() {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            put(out, "tcp", tcpAddress);
+            put(out, "tls", tlsAddress);
+            put(out, "quic", quicAddress);
+            put(out, "http", apiAddress);
+            return out;
+        }
+
+        private static void put(java.util.Map<String, String> out, String name, InetSocketAddress address) {
+            if (address != null) {
+                out.put(name, address.getHostString() + ":" + address.getPort());
+            }
+        }
+
+        /** Stops accepting MQTT; open connections stay (QUIC's sockets too, so they can still be drained). */
         void close() {
             if (quic != null) {
                 quic.stopAccepting();
@@ -59,8 +79,9 @@ public final class TernMq implements AutoCloseable {
     }
 
     private TernMq(BrokerConfig config, Engine engine, NettyEventLoops loops, Listeners listeners,
-                   SessionStorage storage, DataDirectory dataDir) {
+                   SessionStorage storage, DataDirectory dataDir, BrokerMeters meters) {
         this.config = config;
+        this.meters = meters;
         this.engine = engine;
         this.loops = loops;
         this.listeners = listeners;
@@ -94,7 +115,8 @@ public final class TernMq implements AutoCloseable {
         }
         try {
             // Certificates are checked (or generated) before any port opens; QUIC serves the TLS certificate.
-            tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 ? null
+            boolean httpsOn = ports.httpPort() != 0 && config.api().httpTls();
+            tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 && !httpsOn ? null
                     : ReloadableTlsContext.open(config.tls(), config.dataDir());
         } catch (RuntimeException e) {
             storage.close();
@@ -103,16 +125,36 @@ public final class TernMq implements AutoCloseable {
         }
 
         NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
-        Engine engine = new Engine(config, authenticator, storage.sessions(), loops.workers());
-        int restored = engine.registry.restore();
-        if (restored > 0) {
-            LOG.info("{} persistent sessions restored, subscribed again and queueing for their clients", restored);
+        BrokerMeters meters = new BrokerMeters();
+        // The PUBACK latency timer is the one meter written per message: only while someone can read it.
+        Engine engine = new Engine(config, authenticator, storage.sessions(), loops.workers(),
+                ports.httpPort() != 0 ? meters.pubAckLatency() : io.ternmq.core.metrics.BrokerMetrics.Latency.NONE);
+        meters.bindEngine(engine.metrics, engine.registry, engine.trie);
+        meters.bindRuntime(loops.workers());
+        if (storage.durable() != null) {
+            meters.bindStore(storage.durable());
         }
         TcpListener tcp = null;
         TcpListener tls = null;
         TlsFront tlsFront = null;
         QuicListener quic = null;
+        AdminApi api = null;
         try {
+            InetSocketAddress apiAddress = null;
+            if (ports.httpPort() != 0) {
+                // First, so /health answers 503 while the rest starts.
+                api = AdminApi.create(config, loops, config.api().httpTls() ? tlsContext : null, meters,
+                        engine.registry, engine.trie, engine.router, engine.policy, engine.trace, engine.metrics,
+                        Main.version());
+                AdminApi binding = api;
+                apiAddress = bind("admin API", "listeners.http-port", ports.bind(), ports.httpPort(),
+                        () -> binding.bind(ports.bind(), ports.httpPort()));
+            }
+            int restored = engine.registry.restore();
+            if (restored > 0) {
+                LOG.info("{} persistent sessions restored, subscribed again and queueing for their clients",
+                        restored);
+            }
             InetSocketAddress tcpAddress = null;
             InetSocketAddress tlsAddress = null;
             if (ports.tcpPort() != 0) {
@@ -122,6 +164,7 @@ public final class TernMq implements AutoCloseable {
             if (ports.tlsPort() != 0) {
                 tlsFront = new TlsFront(tlsContext);
                 tls = new TcpListener(loops, engine.installer, ports.bind(), ports.tlsPort(), tlsFront);
+                meters.bindTls(tlsFront);
                 tlsAddress = bind("MQTT over TLS", "listeners.tls-port", ports.bind(), ports.tlsPort(), tls::bind);
             }
             InetSocketAddress quicAddress = null;
@@ -131,6 +174,7 @@ public final class TernMq implements AutoCloseable {
                 Duration idle = Duration.ofMillis(engine.policy.longestSilenceAllowedMillis());
                 quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer, ports.bind(),
                         ports.quicPort());
+                meters.bindQuic(quic.stats());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
                         quic::bind);
             }
@@ -143,16 +187,25 @@ public final class TernMq implements AutoCloseable {
             if (quic != null) {
                 quic.announce();
             }
+            Listeners listeners = new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic,
+                    quicAddress, api, apiAddress);
+            if (api != null) {
+                api.announce();
+                api.listeners(listeners::bound);
+                api.state(AdminApi.State.READY);
+            }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(),
                     config.dataDir().toAbsolutePath().normalize());
-            return new TernMq(config, engine, loops,
-                    new Listeners(tcp, tcpAddress, tls, tlsAddress, tlsContext, tlsFront, quic, quicAddress), storage,
-                    dataDir);
+            return new TernMq(config, engine, loops, listeners, storage, dataDir, meters);
         } catch (RuntimeException | InterruptedException e) {
-            new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null).close();
+            new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null, api, null).close();
             if (quic != null) {
                 quic.close();
             }
+            if (api != null) {
+                api.close();
+            }
+            meters.close();
             engine.drain(); // before the loops stop: its sessions live on them
             loops.close();
             storage.close();
@@ -184,19 +237,11 @@ public final class TernMq implements AutoCloseable {
     }
 
     private static void checkListeners(ListenersConfig listeners) {
-        refuseUnbuiltListener("listeners.http-port", listeners.httpPort(), "HTTP API");
         if (listeners.tcpPort() == 0 && listeners.tlsPort() == 0 && listeners.quicPort() == 0) {
             throw ConfigException.invalidValue("listeners.tcp-port", "0",
                     "1..65535 while listeners.tls-port and listeners.quic-port are 0 too: at least one listener "
                             + "must be on",
                     "the merged configuration");
-        }
-    }
-
-    private static void refuseUnbuiltListener(String key, int port, String what) {
-        if (port != 0) {
-            throw ConfigException.invalidValue(key, Integer.toString(port),
-                    "0: the " + what + " listener is not part of this build yet", "the merged configuration");
         }
     }
 
@@ -236,7 +281,7 @@ public final class TernMq implements AutoCloseable {
         return config;
     }
 
-    /** The engine's parts, for tests in this package (and the admin API to come). */
+    /** The engine's parts, for tests in this package. */
     Engine engine() {
         return engine;
     }
@@ -249,6 +294,21 @@ public final class TernMq implements AutoCloseable {
     /** The bound MQTT over TLS address, or null when that listener is off. */
     public InetSocketAddress tlsAddress() {
         return listeners.tlsAddress();
+    }
+
+    /** The admin API, or null when it is off. */
+    AdminApi adminApi() {
+        return listeners.api();
+    }
+
+    /** The admin API's operations ("GET /health", ...), empty when it is off. */
+    java.util.List<String> apiRoutes() {
+        return listeners.api() == null ? java.util.List.of() : listeners.api().routeTable();
+    }
+
+    /** The bound admin API address, or null when that listener is off. */
+    public InetSocketAddress httpAddress() {
+        return listeners.apiAddress();
     }
 
     /** The bound MQTT over QUIC (UDP) address, or null when that listener is off. */
@@ -295,11 +355,18 @@ public final class TernMq implements AutoCloseable {
         }
         closed = true;
         LOG.info("ternmq shutting down: no new connections, draining {} sessions", engine.registry.size());
+        if (listeners.api() != null) {
+            listeners.api().state(AdminApi.State.DRAINING);
+        }
         listeners.close();
         engine.drain();
         if (listeners.quic() != null) {
             listeners.quic().close();
         }
+        if (listeners.api() != null) {
+            listeners.api().close();
+        }
+        meters.close();
         loops.close();
         storage.close(); // after the loops: their last passes are written and synced
         dataDir.close();

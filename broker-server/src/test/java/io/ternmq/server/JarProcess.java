@@ -60,6 +60,10 @@ final class JarProcess implements AutoCloseable {
             // No test may bind the default QUIC port 14567 (a broker, or another test run, may hold it).
             command.addAll(List.of("--quic-port", "0"));
         }
+        if (!command.contains("--http-port")) {
+            // Nor the default admin API port 18083.
+            command.addAll(List.of("--http-port", "0"));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TERNMQ_"));
         pb.environment().putAll(env);

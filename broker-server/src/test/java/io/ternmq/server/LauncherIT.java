@@ -115,17 +115,19 @@ class LauncherIT {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"MQTT over TCP, --tcp-port, listeners.tcp-port", "MQTT over TLS, --tls-port, listeners.tls-port",
-        "MQTT over QUIC, --quic-port, listeners.quic-port"})
+        "MQTT over QUIC, --quic-port, listeners.quic-port", "admin API, --http-port, listeners.http-port"})
     void aSecondBrokerOnAHeldPortExitsTwoNamingTheListenerAddressAndPort(String listener, String flag, String key)
             throws Exception {
         Map<String, Integer> ports = new java.util.HashMap<>(Map.of("--tcp-port", TestBroker.freePort(),
-                "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort()));
+                "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort(),
+                "--http-port", TestBroker.freePort()));
         java.nio.file.Path firstDir = java.nio.file.Files.createDirectories(dir.resolve("first"));
         try (JarProcess first = JarProcess.start(firstDir, Map.of(), args(ports))) {
             assertTrue(first.awaitLine("ternmq ready", 30_000), first.output.toString());
             // The second broker asks only for the held port of this kind; its other listeners get free ports.
             Map<String, Integer> second = new java.util.HashMap<>(Map.of("--tcp-port", TestBroker.freePort(),
-                    "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort()));
+                    "--tls-port", TestBroker.freePort(), "--quic-port", TestBroker.freeUdpPort(),
+                    "--http-port", TestBroker.freePort()));
             second.put(flag, ports.get(flag));
             java.nio.file.Path secondDir = java.nio.file.Files.createDirectories(dir.resolve("second"));
             try (JarProcess p = JarProcess.start(secondDir, Map.of(), args(second))) {

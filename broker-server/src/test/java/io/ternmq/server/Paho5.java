@@ -24,6 +24,8 @@ final class Paho5 implements MqttCallback, AutoCloseable {
 
     final MqttClient paho;
     final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+    /** The reason codes of the server's DISCONNECTs. */
+    final BlockingQueue<Integer> disconnects = new LinkedBlockingQueue<>();
     boolean sessionPresent;
 
     private Paho5(MqttClient paho) {
@@ -77,6 +79,7 @@ final class Paho5 implements MqttCallback, AutoCloseable {
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {
+        disconnects.add(response.getReturnCode());
     }
 
     @Override

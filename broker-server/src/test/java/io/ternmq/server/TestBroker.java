@@ -26,16 +26,19 @@ final class TestBroker implements AutoCloseable {
     final int tlsPort;
     /** MQTT over QUIC (UDP); never the default 14567, so tests do not collide with a broker running here. */
     final int quicPort;
+    final int httpPort;
 
     private final Map<String, String> env;
 
-    private TestBroker(TernMq server, Map<String, String> env, Path dataDir, int port, int tlsPort, int quicPort) {
+    private TestBroker(TernMq server, Map<String, String> env, Path dataDir, int port, int tlsPort, int quicPort,
+                       int httpPort) {
         this.server = server;
         this.env = env;
         this.dataDir = dataDir;
         this.port = port;
         this.tlsPort = tlsPort;
         this.quicPort = quicPort;
+        this.httpPort = httpPort;
     }
 
     /** env: extra environment entries, e.g. "TERNMQ_PLATFORM_KEEPALIVE_MIN" -> "1". */
@@ -49,13 +52,14 @@ final class TestBroker implements AutoCloseable {
      */
     static TestBroker start(Map<String, String> env, Authenticator authenticator) throws Exception {
         return start(env, authenticator, Files.createTempDirectory("ternmq-test"), freePort(), freePort(),
-                freeUdpPort());
+                freeUdpPort(), freePort());
     }
 
     private static TestBroker start(Map<String, String> env, Authenticator authenticator, Path dataDir, int port,
-                                    int tlsPort, int quicPort) throws Exception {
+                                    int tlsPort, int quicPort, int httpPort) throws Exception {
         String[] args = {"--tcp-port", Integer.toString(port), "--tls-port", Integer.toString(tlsPort),
-            "--quic-port", Integer.toString(quicPort), "--data-dir", dataDir.toString()};
+            "--quic-port", Integer.toString(quicPort), "--http-port", Integer.toString(httpPort),
+            "--data-dir", dataDir.toString()};
         TernMq server;
         if (authenticator == null) {
             server = Main.start(args, new HashMap<>(env));
@@ -64,7 +68,7 @@ final class TestBroker implements AutoCloseable {
             server = TernMq.start(ConfigLoader.load(commandLine.configFile(), env, commandLine.overrides()),
                     authenticator);
         }
-        return new TestBroker(server, env, dataDir, port, tlsPort, quicPort);
+        return new TestBroker(server, env, dataDir, port, tlsPort, quicPort, httpPort);
     }
 
     /**
@@ -79,11 +83,16 @@ final class TestBroker implements AutoCloseable {
     TestBroker restart(java.time.Duration down) throws Exception {
         server.close();
         Thread.sleep(down.toMillis());
-        return start(env, null, dataDir, port, tlsPort, quicPort);
+        return start(env, null, dataDir, port, tlsPort, quicPort, httpPort);
     }
 
     static TestBroker start() throws Exception {
         return start(Map.of());
+    }
+
+    /** The admin API with the token the broker generated into its data directory. */
+    ApiClient api() throws java.io.IOException {
+        return new ApiClient("http://127.0.0.1:" + httpPort, Files.readString(dataDir.resolve("admin-token")).strip());
     }
 
     String uri() {

@@ -115,12 +115,12 @@ class TlsPubSubIT {
     void generatedCertificateIsReusedOnTheNextStart(@TempDir Path dataDir) throws Exception {
         String first;
         String[] args = {"--tcp-port", "0", "--tls-port", Integer.toString(TestBroker.freePort()),
-            "--quic-port", "0", "--data-dir", dataDir.toString()};
+            "--quic-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()};
         try (TernMq server = Main.start(args, Map.of())) {
             first = TlsClients.fingerprintServed(server.tlsAddress().getPort());
         }
         String[] again = {"--tcp-port", "0", "--tls-port", Integer.toString(TestBroker.freePort()),
-            "--quic-port", "0", "--data-dir", dataDir.toString()};
+            "--quic-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()};
         try (TernMq server = Main.start(again, Map.of())) {
             assertEquals(first, TlsClients.fingerprintServed(server.tlsAddress().getPort()),
                     "a restart must serve the same certificate, or every client that trusted it breaks");

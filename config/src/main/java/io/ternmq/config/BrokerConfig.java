@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param tls            the MQTT over TLS listener's certificate, protocols and client authentication
  * @param quic           the MQTT over QUIC listener's limits, flow control, address validation and 0-RTT
  * @param storage        where and how persistent sessions are kept
+ * @param api            the HTTP admin API: HTTPS, its token, request bounds
  */
 public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
                            LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls,
-                           QuicConfig quic, StorageConfig storage) {
+                           QuicConfig quic, StorageConfig storage, ApiConfig api) {
 
     public BrokerConfig {
         Objects.requireNonNull(listeners, "listeners");
@@ -31,6 +32,14 @@ public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allo
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(quic, "quic");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(api, "api");
+    }
+
+    /** A configuration built by hand (tests) with the default API settings. */
+    public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
+                        PlatformConfig platform, LogConfig log, TlsConfig tls, QuicConfig quic,
+                        StorageConfig storage) {
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, quic, storage, defaults().api());
     }
 
     /** A configuration built by hand (tests) with the default storage settings. */

@@ -26,7 +26,9 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> QUIC_PORT =
             new ConfigKey<>("listeners.quic-port", "14567", "--quic-port", ValueType.port());
     static final ConfigKey<Integer> HTTP_PORT =
-            new ConfigKey<>("listeners.http-port", "0", "--http-port", ValueType.port());
+            new ConfigKey<>("listeners.http-port", "18083", "--http-port", ValueType.port());
+    static final ConfigKey<Boolean> HTTP_TLS =
+            new ConfigKey<>("listeners.http-tls", "false", null, ValueType.bool());
     static final ConfigKey<Integer> IO_THREADS =
             new ConfigKey<>("listeners.io-threads", "0", null, ValueType.integer(0, 256));
     static final ConfigKey<Path> DATA_DIR =
@@ -131,6 +133,13 @@ final class ConfigKey<T> {
     static final ConfigKey<Long> STORAGE_MAX_BYTES = new ConfigKey<>("storage.max-bytes", "1GiB", null,
             ValueType.largeSize(1024 * 1024, 1L << 50));
 
+    static final ConfigKey<Optional<Path>> API_TOKEN_FILE = new ConfigKey<>("api.token-file", "none", null,
+            ValueType.optionalFile("a file holding the admin token"));
+    static final ConfigKey<Boolean> API_METRICS_AUTH =
+            new ConfigKey<>("api.metrics-auth", "false", null, ValueType.bool());
+    static final ConfigKey<Integer> API_MAX_BODY =
+            new ConfigKey<>("api.max-body-bytes", "64KiB", null, ValueType.size(1024, 16 * 1024 * 1024));
+
     static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
             ValueType.word("trace", "debug", "info", "warn", "error"));
     static final ConfigKey<Boolean> LOG_TRACE =
@@ -141,7 +150,8 @@ final class ConfigKey<T> {
     static final ConfigKey<Duration> LOG_REPEAT_INTERVAL = new ConfigKey<>("log.repeat-interval", "10s", null,
             ValueType.duration(Duration.ZERO, Duration.ofHours(1)));
 
-    static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, IO_THREADS, DATA_DIR,
+    static final List<ConfigKey<?>> ALL = List.of(BIND, TCP_PORT, TLS_PORT, QUIC_PORT, HTTP_PORT, HTTP_TLS, IO_THREADS,
+            DATA_DIR,
             ALLOW_ANONYMOUS, MAX_CONNECTIONS, MAX_PACKET_SIZE, MAX_PAYLOAD, MAX_TOPIC_LENGTH, MAX_CLIENT_ID_LENGTH,
             MAX_QUEUED_MESSAGES, MAX_QUEUED_BYTES, MAX_INFLIGHT, CONNECT_TIMEOUT, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM,
             MAX_SUBSCRIPTIONS, MAX_SESSION_EXPIRY, WILL_MESSAGES, RETAINED_MESSAGES, DELIVERY_QOS,
@@ -151,7 +161,8 @@ final class ConfigKey<T> {
             TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
             TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
             QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
-            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL, STORAGE_MAX_BYTES, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
+            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL, STORAGE_MAX_BYTES,
+            API_TOKEN_FILE, API_METRICS_AUTH, API_MAX_BODY, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
             LOG_REPEAT_INTERVAL);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);

@@ -87,7 +87,9 @@ public final class ConfigLoader {
                 platform, new LogConfig(l.get(ConfigKey.LOG_LEVEL), l.get(ConfigKey.LOG_TRACE),
                 l.get(ConfigKey.LOG_TRACE_RING_SIZE), l.get(ConfigKey.LOG_REPEAT_INTERVAL)), tls(l), quic(l),
                 new StorageConfig(l.get(ConfigKey.STORAGE_DURABILITY), l.get(ConfigKey.STORAGE_SYNC_INTERVAL),
-                        l.get(ConfigKey.STORAGE_MAX_BYTES)));
+                        l.get(ConfigKey.STORAGE_MAX_BYTES)),
+                new ApiConfig(l.get(ConfigKey.HTTP_TLS), l.get(ConfigKey.API_TOKEN_FILE),
+                        l.get(ConfigKey.API_METRICS_AUTH), l.get(ConfigKey.API_MAX_BODY)));
     }
 
     private static QuicConfig quic(Layers l) {

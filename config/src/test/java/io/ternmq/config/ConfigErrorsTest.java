@@ -169,7 +169,7 @@ class ConfigErrorsTest {
         ConfigException e = fromFile("limit:\n  max-connections: 5\n");
         assertEquals("limit", e.key());
         assertTrue(e.getMessage().contains("known top-level keys: listeners, data-dir, allow-anonymous, limits, "
-                + "platform, tls, quic, storage, log"), e.getMessage());
+                + "platform, tls, quic, storage, api, log"), e.getMessage());
         // A dotted key is not a shortcut for a section.
         assertEquals("limits.max-connections", fromFile("limits.max-connections: 5\n").key());
     }
@@ -191,7 +191,7 @@ class ConfigErrorsTest {
         ConfigException e = fromFlags("listeners.tcp-prot", "1884");
         assertEquals("listeners.tcp-prot", e.key());
         assertEquals("unknown configuration key: listeners.tcp-prot in command-line overrides (known keys under "
-                + "listeners: bind, tcp-port, tls-port, quic-port, http-port, io-threads)", e.getMessage());
+                + "listeners: bind, tcp-port, tls-port, quic-port, http-port, http-tls, io-threads)", e.getMessage());
         assertTrue(fromFlags("nonsense", "1").getMessage().contains("known keys: listeners.bind, "));
     }
 

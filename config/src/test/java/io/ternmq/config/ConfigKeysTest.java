@@ -21,7 +21,7 @@ class ConfigKeysTest {
     void keysListsEveryKeyInDocumentationOrder() {
         assertEquals(List.of(
                 "listeners.bind", "listeners.tcp-port", "listeners.tls-port", "listeners.quic-port",
-                "listeners.http-port", "listeners.io-threads", "data-dir", "allow-anonymous",
+                "listeners.http-port", "listeners.http-tls", "listeners.io-threads", "data-dir", "allow-anonymous",
                 "limits.max-connections", "limits.max-packet-size", "limits.max-payload", "limits.max-topic-length",
                 "limits.max-client-id-length", "limits.max-queued-messages", "limits.max-queued-bytes", "limits.max-inflight",
                 "limits.connect-timeout", "limits.receive-maximum", "limits.topic-alias-maximum",
@@ -36,6 +36,7 @@ class ConfigKeysTest {
                 "quic.max-connections", "quic.max-streams", "quic.initial-max-data", "quic.initial-max-stream-data",
                 "quic.handshake-timeout", "quic.stateless-retry", "quic.early-data", "quic.session-lifetime",
                 "quic.sockets", "storage.durability", "storage.sync-interval", "storage.max-bytes",
+                "api.token-file", "api.metrics-auth", "api.max-body-bytes",
                 "log.level", "log.trace", "log.trace-ring-size", "log.repeat-interval"), ConfigLoader.keys());
     }
 

@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsMatchTheDocumentedTable() {
         BrokerConfig c = BrokerConfig.defaults();
-        assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 14567, 0), c.listeners());
+        assertEquals(new ListenersConfig("127.0.0.1", 1883, 8883, 14567, 18083), c.listeners());
         assertEquals(Path.of("./data"), c.dataDir());
         assertFalse(c.allowAnonymous());
         assertEquals(new LimitsConfig(100_000, 266_240, 262_144, 128, 128, 10_000, 32, Duration.ofSeconds(10), 32, 16, 1000, 604800,
@@ -117,7 +117,7 @@ class ConfigLoaderTest {
                   level: DEBUG
                 """);
         BrokerConfig c = ConfigLoader.load(file, Map.of(), Map.of());
-        assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 14567, 0), c.listeners());
+        assertEquals(new ListenersConfig("0.0.0.0", 11883, 8883, 14567, 18083), c.listeners());
         assertEquals(Path.of("/var/lib/ternmq"), c.dataDir());
         assertTrue(c.allowAnonymous());
         assertEquals(new LimitsConfig(5000, 1_048_576, 524_288, 128, 128, 10_000, 32, Duration.ofMillis(500)),
