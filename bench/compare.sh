@@ -21,6 +21,9 @@
 #   durability   ternmq alone: p2p QoS 1 between 1,000 persistent publishers and subscribers, as fast as it goes and
 #                at 10 messages a second each, under storage.durability memory, async and sync, each broker fresh,
 #                twice; not in the default list
+#   api          ternmq alone: p2p QoS 1 at 10 messages a second per publisher with the admin API off, and on with
+#                /metrics scraped every second, in turn, API_ROUNDS times (default 3): the broker's CPU per
+#                message in each; not in the default list
 #
 # Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
 # persistence off, max_queued_messages 10000 and max_inflight_messages 32 as ternmq's defaults, one listener,
@@ -108,7 +111,7 @@ start_broker() {
   if [ "$name" = ternmq ]; then
     # shellcheck disable=SC2086
     env -u TERNMQ_JAR ${BROKER_ENV:-} java $JAVA_OPTS -jar "$TERNMQ_JAR" --tcp-port "$BROKER_PORT" --tls-port "$BROKER_TLS_PORT" \
-      --quic-port "$BROKER_QUIC_PORT" --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
+      --quic-port "$BROKER_QUIC_PORT" --http-port "${BROKER_HTTP_PORT:-0}" --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
     BROKER_PID=$!
     for _ in $(seq 1 150); do grep -q "ternmq ready" "$dir/broker.log" && break; sleep 0.1; done
     grep -q "ternmq ready" "$dir/broker.log" || { cat "$dir/broker.log" >&2; exit 1; }
@@ -272,6 +275,70 @@ durability_table() {
   } | tee "$OUT/durability-$kind.table"
 }
 
+# api: ternmq alone, p2p QoS 1 between 1,000 publishers and subscribers at API_RATE messages a second each (default
+# 10), with the admin API off and then on with curl scraping /metrics every second (after 300 scrapes at start, so
+# the scrape is compiled before the measured run), API_ROUNDS times (default 3) in turn, each broker fresh: the
+# broker's CPU per message with and without the API in the same run.
+api_scenario() {
+  local rounds=${API_ROUNDS:-3} rate=${API_RATE:-10} round mode scraper f off on
+  for round in $(seq 1 "$rounds"); do
+    for mode in off on; do
+      scraper=""
+      BROKER_HTTP_PORT=0
+      [ "$mode" = on ] && BROKER_HTTP_PORT=$(free_port)
+      start_broker ternmq
+      if [ "$mode" = on ]; then
+        # 300 scrapes first, so the JIT has compiled the scrape before the measured run: its one-time cost is not
+        # a cost per message. Then one scrape a second, as a Prometheus server would.
+        curl -s "http://127.0.0.1:$BROKER_HTTP_PORT/metrics?[1-300]" >/dev/null
+        ( while :; do curl -s -o /dev/null "http://127.0.0.1:$BROKER_HTTP_PORT/metrics"; sleep 1; done ) &
+        scraper=$!
+      fi
+      measure "api-$mode" "api-$round" p2p --publishers 1000 --qos 1 --payload 16 --connect-rate 1000 --rate "$rate"
+      if [ -n "$scraper" ]; then
+        kill "$scraper" 2>/dev/null || true
+        wait "$scraper" 2>/dev/null || true
+      fi
+      stop_broker
+      BROKER_HTTP_PORT=0
+    done
+  done
+  # What one scrape costs the broker on its own, in CPU: 1,000 scrapes on one connection after 300 to warm up.
+  BROKER_HTTP_PORT=$(free_port)
+  start_broker ternmq
+  curl -s "http://127.0.0.1:$BROKER_HTTP_PORT/metrics?[1-300]" >/dev/null
+  local before after
+  before=$(awk '{ print $14 + $15 }' "/proc/$BROKER_PID/stat")
+  curl -s "http://127.0.0.1:$BROKER_HTTP_PORT/metrics?[1-1000]" >/dev/null
+  after=$(awk '{ print $14 + $15 }' "/proc/$BROKER_PID/stat")
+  stop_broker
+  BROKER_HTTP_PORT=0
+  echo
+  echo "one /metrics scrape costs the idle broker $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", t / hz }') ms of CPU (1,000 scrapes after 300 to warm up)" | tee "$OUT/api-scrape.txt"
+  echo
+  echo "## api: p2p QoS 1, 1,000 publishers at $rate msg/s each, admin API off against on with /metrics scraped every second"
+  echo
+  {
+    echo "| round | admin API | msg/s | lost | p50 / p99 ms | broker CPU s | CPU µs per message | on against off |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+    for round in $(seq 1 "$rounds"); do
+      off=$(awk -v c="$(value "$OUT/api-$round-api-off.json" broker.cpu_seconds)" \
+        -v n="$(value "$OUT/api-$round-api-off.json" messages.published)" 'BEGIN { print c * 1e6 / n }')
+      for mode in off on; do
+        f="$OUT/api-$round-api-$mode.json"
+        awk -v round="$round" -v mode="$mode" -v r="$(value "$f" messages.publish_rate)" \
+          -v lost="$(value "$f" messages.lost)" -v p50="$(value "$f" latency_ms.p50)" \
+          -v p99="$(value "$f" latency_ms.p99)" -v cpu="$(value "$f" broker.cpu_seconds)" \
+          -v n="$(value "$f" messages.published)" -v off="$off" 'BEGIN {
+            per = cpu * 1e6 / n
+            printf "| %d | %s | %.0f | %d | %.2f / %.1f | %.2f | %.1f | %s |\n", round, mode, r, lost, p50, p99, cpu,
+              per, (mode == "on" ? sprintf("%+.1f%%", (per / off - 1) * 100) : "") }'
+      done
+    done
+  } | tee "$OUT/api.table"
+}
+
 p2p_latency() {
   local rate=${P2P_LATENCY_RATE:-}
   if [ -z "$rate" ]; then
@@ -346,7 +413,8 @@ for s in "${SCENARIOS[@]}"; do
     pub) compare pub pub --publishers 20 --qos 0 --payload 16 --rate 0 --connect-rate 100 ;;
     fuzz) fuzz_scenario ;;
     durability) durability_scenario ;;
-    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz durability)" >&2; exit 2 ;;
+    api) api_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz durability api)" >&2; exit 2 ;;
   esac
 done
 echo

@@ -31,7 +31,8 @@ class BenchSmokeTest {
     void p2pRunDeliversEveryMessageOnceAndWritesJson() throws Exception {
         int port = freePort();
         Map<?, ?> result = run(new String[] {"--tcp-port", Integer.toString(port), "--tls-port", "0",
-            "--quic-port", "0"}, "p2p", "--port", Integer.toString(port), "--publishers", "20", "--rate", "50",
+            "--quic-port", "0", "--http-port", "0"}, "p2p", "--port", Integer.toString(port), "--publishers", "20",
+            "--rate", "50",
             "--qos", "0", "--duration", "2s");
         assertEquals("p2p", ((Map<?, ?>) result.get("run")).get("scenario"));
         assertEquals(40.0, Json.number(result, "connections.connected"));
@@ -43,7 +44,7 @@ class BenchSmokeTest {
     void p2pOverQuicDeliversEveryQos1MessageOnce() throws Exception {
         int quicPort = freeUdpPort();
         Map<?, ?> result = run(new String[] {"--tcp-port", "0", "--tls-port", "0",
-            "--quic-port", Integer.toString(quicPort)}, "p2p", "--transport", "quic", "--port",
+            "--quic-port", Integer.toString(quicPort), "--http-port", "0"}, "p2p", "--transport", "quic", "--port",
             Integer.toString(quicPort), "--publishers", "10", "--rate", "20", "--qos", "1", "--duration", "1s");
         assertEquals("quic", ((Map<?, ?>) result.get("run")).get("transport"));
         assertEquals(20.0, Json.number(result, "connections.connected"), "10 publishers, 10 subscribers over QUIC");
