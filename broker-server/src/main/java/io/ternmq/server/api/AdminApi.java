@@ -40,7 +40,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,6 +67,8 @@ public final class AdminApi implements AutoCloseable {
     static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
     /** Each connection must deliver a whole request within this many seconds of the last (or of its accept). */
     static final int REQUEST_SECONDS = 30;
+    /** Lists of sessions waiting for the API's thread; beyond this a list call is a 503. */
+    static final int MAX_WAITING_LISTS = 64;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
@@ -95,11 +102,13 @@ public final class AdminApi implements AutoCloseable {
     private volatile State state = State.STARTING;
     private volatile Supplier<Map<String, String>> listeners = Map::of;
     private final String version;
+    private final ExecutorService lists;
     private Channel serverChannel;
 
     private AdminApi(ApiConfig config, NettyEventLoops loops, ReloadableTlsContext tls, BrokerMeters meters,
-                     AdminToken token, Parts parts, String version) {
+                     AdminToken token, Parts parts, String version, ExecutorService lists) {
         this.config = config;
+        this.lists = lists;
         this.loops = loops;
         this.tls = tls;
         this.meters = meters;
@@ -128,9 +137,11 @@ public final class AdminApi implements AutoCloseable {
                                   Router router, PlatformPolicy policy, MessageTrace trace, BrokerMetrics metrics,
                                   String version) {
         AdminToken token = AdminToken.load(config.api().tokenFile().orElse(null), config.dataDir());
-        Parts parts = new Parts(new SessionsApi(registry, trie, config.limits().maxTopicLength()),
+        ThreadPoolExecutor lists = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(MAX_WAITING_LISTS), new DefaultThreadFactory("ternmq-api", true));
+        Parts parts = new Parts(new SessionsApi(registry, trie, config.limits().maxTopicLength(), lists),
                 new PublishApi(policy, router, metrics), new TraceApi(trace, config.log().trace()));
-        return new AdminApi(config.api(), loops, tls, meters, token, parts, version);
+        return new AdminApi(config.api(), loops, tls, meters, token, parts, version, lists);
     }
 
     /** Binds and starts serving; exclusive like the MQTT listeners. Returns the bound address. */
@@ -238,7 +249,8 @@ public final class AdminApi implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
         }
-        connections.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        lists.shutdownNow();
     }
 
     /** HttpObjectAggregator whose 413 is the API's JSON error, audited, and closes the connection. */

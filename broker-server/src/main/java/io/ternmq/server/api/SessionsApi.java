@@ -25,6 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 
 /**
@@ -41,11 +43,14 @@ final class SessionsApi {
     private final SessionRegistry registry;
     private final TopicTrie<Subscriber> trie;
     private final int maxTopicLength;
+    private final Executor lists;
 
-    SessionsApi(SessionRegistry registry, TopicTrie<Subscriber> trie, int maxTopicLength) {
+    /** @param lists where lists of sessions are gathered: off the event loops, bounded */
+    SessionsApi(SessionRegistry registry, TopicTrie<Subscriber> trie, int maxTopicLength, Executor lists) {
         this.registry = registry;
         this.trie = trie;
         this.maxTopicLength = maxTopicLength;
+        this.lists = lists;
     }
 
     List<Route> routes() {
@@ -73,9 +78,9 @@ final class SessionsApi {
                 && (version == null || version.equals(c.protocolVersion()));
         // What a client view holds is fixed at CONNECT (behind the session's volatile connection): read here, on
         // the HTTP thread, without a hop to every session's owner.
-        List<ClientView> views = sorted(s -> prefix == null || s.clientId().startsWith(prefix)).stream()
-                .map(ClientView::of).filter(Objects::nonNull).filter(wanted).toList();
-        return CompletableFuture.completedFuture(ApiResponse.ok(Page.of(views, page, limit)));
+        return sorted(s -> prefix == null || s.clientId().startsWith(prefix)).thenApply(all -> ApiResponse.ok(
+                Page.of(all.stream().map(ClientView::of).filter(Objects::nonNull).filter(wanted).toList(), page,
+                        limit)));
     }
 
     private CompletionStage<ApiResponse> client(ApiRequest r) {
@@ -114,11 +119,13 @@ final class SessionsApi {
         String connected = r.wordQuery("connected", Set.of("true", "false"));
         int page = r.intQuery("page", 1, 1, Integer.MAX_VALUE);
         int limit = r.intQuery("limit", 100, 1, MAX_LIMIT);
-        List<Session> candidates = sorted(s -> (prefix == null || s.clientId().startsWith(prefix))
-                && (connected == null || (s.connection() != null) == Boolean.parseBoolean(connected)));
-        Page<Session> window = Page.of(candidates, page, limit);
-        return OwnerCalls.onEach(window.data(), SessionView::of).thenApply(views -> ApiResponse.ok(
-                new Page<>(views, window.meta())));
+        return sorted(s -> (prefix == null || s.clientId().startsWith(prefix))
+                && (connected == null || (s.connection() != null) == Boolean.parseBoolean(connected)))
+                .thenCompose(candidates -> {
+                    Page<Session> window = Page.of(candidates, page, limit);
+                    return OwnerCalls.onEach(window.data(), SessionView::of).thenApply(views -> ApiResponse.ok(
+                            new Page<>(views, window.meta())));
+                });
     }
 
     private CompletionStage<ApiResponse> session(ApiRequest r) {
@@ -149,8 +156,9 @@ final class SessionsApi {
         int page = r.intQuery("page", 1, 1, Integer.MAX_VALUE);
         int limit = r.intQuery("limit", 100, 1, MAX_LIMIT);
         Session only = clientId == null ? null : registry.get(clientId);
-        List<Session> candidates = clientId == null ? sorted(s -> true) : only == null ? List.of() : List.of(only);
-        return OwnerCalls.onEach(candidates, s -> {
+        CompletableFuture<List<Session>> candidates = clientId == null ? sorted(s -> true)
+                : CompletableFuture.completedFuture(only == null ? List.of() : List.of(only));
+        return candidates.thenCompose(list -> OwnerCalls.onEach(list, s -> {
             List<SubscriptionEntry> entries = new ArrayList<>();
             for (StoredSubscription sub : s.subscriptions()) {
                 if (filter == null || filter.equals(sub.filter())) {
@@ -158,7 +166,7 @@ final class SessionsApi {
                 }
             }
             return entries;
-        }).thenApply(lists -> ApiResponse.ok(Page.of(lists.stream().flatMap(List::stream).toList(), page, limit)));
+        })).thenApply(lists -> ApiResponse.ok(Page.of(lists.stream().flatMap(List::stream).toList(), page, limit)));
     }
 
     private CompletionStage<ApiResponse> topics(ApiRequest r) {
@@ -181,15 +189,26 @@ final class SessionsApi {
         return CompletableFuture.completedFuture(ApiResponse.ok(new TopicMatch(topic, sessions.size(), reached)));
     }
 
-    private List<Session> sorted(Predicate<Session> wanted) {
-        List<Session> out = new ArrayList<>();
-        for (Session s : registry.all()) {
-            if (wanted.test(s)) {
-                out.add(s);
-            }
+    /**
+     * The sessions wanted, sorted by client id, gathered on the API's own thread: a walk and a sort over every
+     * session (tens of milliseconds at 100,000) must not hold up an event loop that also carries MQTT.
+     */
+    private CompletableFuture<List<Session>> sorted(Predicate<Session> wanted) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                List<Session> out = new ArrayList<>();
+                for (Session s : registry.all()) {
+                    if (wanted.test(s)) {
+                        out.add(s);
+                    }
+                }
+                out.sort(Comparator.comparing(Session::clientId));
+                return out;
+            }, lists);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(ApiException.unavailable("busy",
+                    "too many lists are being made; try again"));
         }
-        out.sort(Comparator.comparing(Session::clientId));
-        return out;
     }
 
     private Session existing(String clientId) {
