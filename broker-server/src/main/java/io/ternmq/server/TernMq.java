@@ -5,6 +5,7 @@ import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.server.api.AdminApi;
 import io.ternmq.server.api.BrokerMeters;
 import io.ternmq.tls.ReloadableTlsContext;
@@ -18,6 +19,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +50,8 @@ public final class TernMq implements AutoCloseable {
                              InetSocketAddress apiAddress) {
 
         /** name to bound address, for the admin API's stats. */
-        java.util.Map<String, String> bound() {
-            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> bound() {
+            Map<String, String> out = new LinkedHashMap<>();
             put(out, "tcp", tcpAddress);
             put(out, "tls", tlsAddress);
             put(out, "quic", quicAddress);
@@ -55,7 +59,7 @@ public final class TernMq implements AutoCloseable {
             return out;
         }
 
-        private static void put(java.util.Map<String, String> out, String name, InetSocketAddress address) {
+        private static void put(Map<String, String> out, String name, InetSocketAddress address) {
             if (address != null) {
                 out.put(name, address.getHostString() + ":" + address.getPort());
             }
@@ -128,7 +132,7 @@ public final class TernMq implements AutoCloseable {
         BrokerMeters meters = new BrokerMeters();
         // The PUBACK latency timer is the one meter written per message: only while someone can read it.
         Engine engine = new Engine(config, authenticator, storage.sessions(), loops.workers(),
-                ports.httpPort() != 0 ? meters.pubAckLatency() : io.ternmq.core.metrics.BrokerMetrics.Latency.NONE);
+                ports.httpPort() != 0 ? meters.pubAckLatency() : BrokerMetrics.Latency.NONE);
         meters.bindEngine(engine.metrics, engine.registry, engine.trie);
         meters.bindRuntime(loops.workers());
         if (storage.durable() != null) {
@@ -302,8 +306,8 @@ public final class TernMq implements AutoCloseable {
     }
 
     /** The admin API's operations ("GET /health", ...), empty when it is off. */
-    java.util.List<String> apiRoutes() {
-        return listeners.api() == null ? java.util.List.of() : listeners.api().routeTable();
+    List<String> apiRoutes() {
+        return listeners.api() == null ? List.of() : listeners.api().routeTable();
     }
 
     /** The bound admin API address, or null when that listener is off. */

@@ -52,13 +52,7 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
     static ValueType<Integer> size(int min, int max) {
         return new ValueType<>("a size from " + min + " to " + max
                 + " bytes: an integer, or an integer with suffix B, KiB or MiB, e.g. 260KiB", raw -> {
-                    Matcher m = matchOrThrow(SIZE, raw);
-                    long multiplier = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
-                        case "kib" -> 1024L;
-                        case "mib" -> 1024L * 1024L;
-                        default -> 1L;
-                    };
-                    return inRange(Math.multiplyExact(Long.parseLong(m.group(1)), multiplier), min, max);
+                    return inRange(bytes(matchOrThrow(SIZE, raw)), min, max);
                 });
     }
 
@@ -66,19 +60,23 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
     static ValueType<Long> largeSize(long min, long max) {
         return new ValueType<>("a size from " + min + " to " + max
                 + " bytes: an integer, or an integer with suffix B, KiB, MiB or GiB, e.g. 1GiB", raw -> {
-                    Matcher m = matchOrThrow(LARGE_SIZE, raw);
-                    long multiplier = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
-                        case "kib" -> 1024L;
-                        case "mib" -> 1024L * 1024L;
-                        case "gib" -> 1024L * 1024L * 1024L;
-                        default -> 1L;
-                    };
-                    long value = Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+                    long value = bytes(matchOrThrow(LARGE_SIZE, raw));
                     if (value < min || value > max) {
                         throw new IllegalArgumentException("out of range");
                     }
                     return value;
                 });
+    }
+
+    /** The bytes a size matched by SIZE or LARGE_SIZE names: its number times its binary unit. */
+    private static long bytes(Matcher m) {
+        long multiplier = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
+            case "kib" -> 1024L;
+            case "mib" -> 1024L * 1024L;
+            case "gib" -> 1024L * 1024L * 1024L;
+            default -> 1L;
+        };
+        return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
     }
 
     /** A duration: a plain integer of seconds, or an integer with suffix ms, s or m. */

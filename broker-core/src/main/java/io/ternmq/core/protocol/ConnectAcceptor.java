@@ -136,13 +136,14 @@ final class ConnectAcceptor {
                     : new Verdict(Verdict.Outcome.REFUSE, ReasonCode.NOT_AUTHORIZED, "not authorized"));
             return;
         }
-        accept(ctx, prelude, connect, version, clientId, assigned ? clientId : null, transport, userProperties,
-                new ConnectionInfo(request.username(), 0, 0, request.tlsIdentity()));
+        accept(ctx, prelude, connect, version, assigned ? clientId : null, request, userProperties);
     }
 
     private void accept(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
-                        ConnectVersion version, String clientId, String assignedId, String transport,
-                        List<UserProperty> userProperties, ConnectionInfo asked) {
+                        ConnectVersion version, String assignedId, ConnectRequest request,
+                        List<UserProperty> userProperties) {
+        String clientId = request.clientId();
+        String transport = request.transport();
         if (registry.ownerOf(clientId).stopping()) {
             // The broker is shutting down: a session bound now would miss the drain and its 0x8B.
             refuse(ctx, clientId, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.SERVER_UNAVAILABLE,
@@ -156,7 +157,7 @@ final class ConnectAcceptor {
         int keepalive = policy.keepalive(requestedKeepalive);
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, version.level(), clientId,
                 registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum(),
-                new ConnectionInfo(asked.username(), keepalive, System.currentTimeMillis(), asked.tlsIdentity()),
+                new ConnectionInfo(request.username(), keepalive, System.currentTimeMillis(), request.tlsIdentity()),
                 metrics);
         SessionPacketHandler handler = version.handler(handlers, connection, expiry,
                 policy.silenceAllowedMillis(keepalive));

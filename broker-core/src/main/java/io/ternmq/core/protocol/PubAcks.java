@@ -30,7 +30,8 @@ final class PubAcks {
     final class Pending {
         private final int packetId;
         private final long weight;
-        private final long addedNanos = System.nanoTime();
+        /** When its PUBLISH arrived, for the latency; 0 when nobody records it. */
+        private final long addedNanos = latency == BrokerMetrics.Latency.NONE ? 0 : System.nanoTime();
         private boolean ready;
         private byte reasonCode;
         private String reason;
@@ -92,7 +93,9 @@ final class PubAcks {
             owed.pollFirst();
             owedBytes -= head.weight;
             sender.send(head.packetId, head.reasonCode, head.reason);
-            latency.record(System.nanoTime() - head.addedNanos);
+            if (head.addedNanos != 0) {
+                latency.record(System.nanoTime() - head.addedNanos);
+            }
         }
         if (paused && owed.size() <= RESUME_AT && owedBytes <= RESUME_AT_BYTES) {
             paused = false;

@@ -120,7 +120,7 @@ public final class MessageTrace {
     public void connect(String clientId, int protocolLevel, String transport, List<UserProperty> userProperties) {
         if (LOG.isInfoEnabled()) {
             LOG.info("CONNECT client={} version={} transport={} userProperties={}", LogText.of(clientId),
-                    version(protocolLevel), transport, format(userProperties));
+                    versionName(protocolLevel), transport, format(userProperties));
         }
         record(new TraceEvent(Instant.now(), TraceEvent.Kind.CONNECT, clientId, protocolLevel, transport, null, -1,
                 -1, userProperties, io.ternmq.core.message.MessageProperties.NONE));
@@ -131,7 +131,7 @@ public final class MessageTrace {
         List<UserProperty> userProperties = message.properties().userProperties();
         if (LOG.isInfoEnabled()) {
             LOG.info("PUBLISH client={} version={} topic={} qos={} bytes={} userProperties={}", LogText.of(clientId),
-                    version(protocolLevel), LogText.of(message.topic()), message.qos(), message.payload().length,
+                    versionName(protocolLevel), LogText.of(message.topic()), message.qos(), message.payload().length,
                     format(userProperties));
         }
         record(new TraceEvent(Instant.now(), TraceEvent.Kind.PUBLISH, clientId, protocolLevel, transport,
@@ -160,7 +160,8 @@ public final class MessageTrace {
         }
     }
 
-    private static String version(int level) {
+    /** A protocol level as people name it: 3 is "3.1", 4 "3.1.1", 5 "5.0". */
+    public static String versionName(int level) {
         return switch (level) {
             case 3 -> "3.1";
             case 4 -> "3.1.1";

@@ -32,6 +32,7 @@ import io.ternmq.core.topic.TopicTrie;
 import io.ternmq.core.trace.MessageTrace;
 import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.tcp.NettyEventLoops;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -94,10 +99,8 @@ public final class AdminApi implements AutoCloseable {
     private final AdminToken token;
     private final FailedLogins failedLogins = new FailedLogins();
     private final AtomicInteger open = new AtomicInteger();
-    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perAddress =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.netty.channel.group.ChannelGroup connections =
-            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Instant startedAt = Instant.now();
     private volatile State state = State.STARTING;
     private volatile Supplier<Map<String, String>> listeners = Map::of;
@@ -155,7 +158,7 @@ public final class AdminApi implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        java.net.InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
                         AtomicInteger mine = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
                         if (open.incrementAndGet() > MAX_CONNECTIONS
                                 || mine.incrementAndGet() > MAX_CONNECTIONS_PER_ADDRESS) {
@@ -181,7 +184,7 @@ public final class AdminApi implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    private void release(java.net.InetAddress from, AtomicInteger mine) {
+    private void release(InetAddress from, AtomicInteger mine) {
         open.decrementAndGet();
         if (mine.decrementAndGet() <= 0) {
             perAddress.remove(from, mine);

@@ -27,6 +27,7 @@ import io.ternmq.core.policy.Rule;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
+import io.ternmq.core.trace.MessageTrace;
 import io.ternmq.store.DurableSessionStore;
 import io.ternmq.transport.quic.QuicStats;
 import io.ternmq.transport.tcp.tls.TlsFront;
@@ -110,7 +111,7 @@ public final class BrokerMeters implements AutoCloseable {
             for (int level : BrokerMetrics.LEVELS) {
                 Gauge.builder("ternmq.connections", m, x -> x.connectionsOpen(transport, level))
                         .description("connections open after CONNECT")
-                        .tags("transport", transport, "protocol", Views.version(level)).register(registry);
+                        .tags("transport", transport, "protocol", MessageTrace.versionName(level)).register(registry);
             }
         }
         // Every open connection is bound to a session: what a scrape costs does not grow with the fleet.

@@ -125,7 +125,7 @@ final class PublishApi {
             String label = rule == null ? "protocol" : rule.label();
             throw ApiException.rule(label, f.path(field(rule)), verdict.reason());
         }
-        return new PublishMessage(topic, Math.min(qos, PlatformPolicy.MAX_QOS), payload, PUBLISHER, properties,
+        return new PublishMessage(topic, qos, payload, PUBLISHER, properties,
                 expiry == 0 ? 0 : System.nanoTime() + TimeUnit.SECONDS.toNanos(expiry));
     }
 

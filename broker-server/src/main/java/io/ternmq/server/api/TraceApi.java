@@ -34,7 +34,7 @@ final class TraceApi {
         static Event of(TraceEvent e) {
             boolean publish = e.kind() == TraceEvent.Kind.PUBLISH;
             byte[] correlation = e.properties().correlationData();
-            return new Event(e.time(), e.kind().name(), e.clientId(), Views.version(e.protocolLevel()), e.transport(),
+            return new Event(e.time(), e.kind().name(), e.clientId(), MessageTrace.versionName(e.protocolLevel()), e.transport(),
                     e.topic(), publish ? e.qos() : null, publish ? e.payloadBytes() : null,
                     Views.pairs(e.userProperties()), e.properties().contentType(), e.properties().responseTopic(),
                     correlation == null ? null : Base64.getEncoder().encodeToString(correlation));
@@ -62,8 +62,8 @@ final class TraceApi {
         r.onlyQuery(Set.of("clientId", "topic", "since", "limit"));
         String clientId = r.query("clientId");
         String topicFilter = r.query("topic");
-        if (topicFilter != null && SubscriptionFilter.parse(topicFilter, Integer.MAX_VALUE) == null) {
-            throw ApiException.badField("topic", "a topic filter is required (wildcards + and # allowed)");
+        if (topicFilter != null) {
+            checkFilter(topicFilter);
         }
         Instant since = instant(r.query("since"));
         int limit = r.intQuery("limit", 100, 1, MAX_LIMIT);
@@ -104,9 +104,7 @@ final class TraceApi {
                         "at most " + MessageTrace.MAX_TRACED + " client ids are traced at once");
             }
         } else {
-            if (SubscriptionFilter.parse(topic, Integer.MAX_VALUE) == null) {
-                throw ApiException.badField("topic", "a topic filter is required (wildcards + and # allowed)");
-            }
+            checkFilter(topic);
             changed = trace.traceTopic(topic, on);
             if (!changed) {
                 throw new ApiException(HttpResponseStatus.CONFLICT, "trace-limit", "topic",
@@ -114,6 +112,13 @@ final class TraceApi {
             }
         }
         return CompletableFuture.completedFuture(ApiResponse.ok(tracing()));
+    }
+
+    /** The {@code topic} field or parameter: a topic filter, wildcards allowed. */
+    private static void checkFilter(String filter) {
+        if (SubscriptionFilter.parse(filter, Integer.MAX_VALUE) == null) {
+            throw ApiException.badField("topic", "a topic filter is required (wildcards + and # allowed)");
+        }
     }
 
     private Tracing tracing() {

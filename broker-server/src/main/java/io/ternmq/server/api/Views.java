@@ -7,6 +7,7 @@ import io.ternmq.core.connection.TlsIdentity;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.StoredSubscription;
+import io.ternmq.core.trace.MessageTrace;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -40,7 +41,7 @@ final class Views {
                 return null;
             }
             ConnectionInfo info = c.info();
-            return new ClientView(session.clientId(), info.username(), c.transport(), version(c.protocolLevel()),
+            return new ClientView(session.clientId(), info.username(), c.transport(), MessageTrace.versionName(c.protocolLevel()),
                     Views.address(c.remoteAddress()), info.keepaliveSeconds(), Instant.ofEpochMilli(info.connectedAtMillis()));
         }
     }
@@ -109,24 +110,6 @@ final class Views {
     }
 
     record Ended(String clientId) {
-    }
-
-    static String version(int level) {
-        return switch (level) {
-            case 3 -> "3.1";
-            case 4 -> "3.1.1";
-            case 5 -> "5.0";
-            default -> Integer.toString(level);
-        };
-    }
-
-    static int level(String version) {
-        return switch (version) {
-            case "3.1" -> 3;
-            case "3.1.1" -> 4;
-            case "5.0" -> 5;
-            default -> throw new IllegalArgumentException(version);
-        };
     }
 
     static String address(SocketAddress address) {
