@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Tag;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -300,7 +299,7 @@ public final class AdminApi implements AutoCloseable {
             if (oversized instanceof HttpRequest request) {
                 ApiHandler.audit(ctx, request.method(), ApiHandler.rawPath(request.uri()), 413);
             }
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            GentleClose.answerAndClose(ctx, response);
         }
     }
 }
