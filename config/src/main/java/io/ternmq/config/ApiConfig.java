@@ -12,8 +12,12 @@ import java.util.Optional;
  *                     start
  * @param metricsAuth  {@code /metrics} needs the token too
  * @param maxBodyBytes the largest request body accepted; a larger one gets 413
+ * @param rrpcMaxPending the most RRPC calls waiting for their devices at once; the next gets 429
+ * @param maxImportBytes the largest body of a device import (with the admin token; without it
+ *                       {@code maxBodyBytes} applies)
  */
-public record ApiConfig(boolean httpTls, Optional<Path> tokenFile, boolean metricsAuth, int maxBodyBytes) {
+public record ApiConfig(boolean httpTls, Optional<Path> tokenFile, boolean metricsAuth, int maxBodyBytes,
+                        int rrpcMaxPending, int maxImportBytes) {
 
     public ApiConfig {
         Objects.requireNonNull(tokenFile, "tokenFile");

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param quic           the MQTT over QUIC listener's limits, flow control, address validation and 0-RTT
  * @param storage        where and how persistent sessions are kept
  * @param api            the HTTP admin API: HTTPS, its token, request bounds
+ * @param auth           authentication providers, the ACL file, the sign-in bounds
  */
 public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous,
                            LimitsConfig limits, PlatformConfig platform, LogConfig log, TlsConfig tls,
-                           QuicConfig quic, StorageConfig storage, ApiConfig api) {
+                           QuicConfig quic, StorageConfig storage, ApiConfig api, AuthConfig auth) {
 
     public BrokerConfig {
         Objects.requireNonNull(listeners, "listeners");
@@ -33,6 +34,14 @@ public record BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allo
         Objects.requireNonNull(quic, "quic");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /** A configuration built by hand (tests) with the default authentication settings. */
+    public BrokerConfig(ListenersConfig listeners, Path dataDir, boolean allowAnonymous, LimitsConfig limits,
+                        PlatformConfig platform, LogConfig log, TlsConfig tls, QuicConfig quic,
+                        StorageConfig storage, ApiConfig api) {
+        this(listeners, dataDir, allowAnonymous, limits, platform, log, tls, quic, storage, api, defaults().auth());
     }
 
     /** A configuration built by hand (tests) with the default API settings. */

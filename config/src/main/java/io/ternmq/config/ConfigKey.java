@@ -140,6 +140,30 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> API_MAX_BODY =
             new ConfigKey<>("api.max-body-bytes", "64KiB", null, ValueType.size(1024, 16 * 1024 * 1024));
 
+    static final ConfigKey<Integer> API_RRPC_MAX_PENDING =
+            new ConfigKey<>("api.rrpc-max-pending", "10000", null, ValueType.integer(1, 1_000_000));
+    static final ConfigKey<Integer> API_MAX_IMPORT_BYTES =
+            new ConfigKey<>("api.max-import-bytes", "32MiB", null, ValueType.size(1024, 256 * 1024 * 1024));
+
+    static final ConfigKey<List<String>> AUTH_PROVIDERS = new ConfigKey<>("auth.providers", "device,anonymous", null,
+            ValueType.wordList("device", "password-file", "x509", "anonymous"));
+    static final ConfigKey<Optional<Path>> AUTH_PASSWORD_FILE = new ConfigKey<>("auth.password-file", "none", null,
+            ValueType.optionalFile("a Mosquitto-format password file"));
+    static final ConfigKey<Optional<Path>> AUTH_ACL_FILE = new ConfigKey<>("auth.acl-file", "none", null,
+            ValueType.optionalFile("a Mosquitto-format ACL file"));
+    static final ConfigKey<String> AUTH_X509_IDENTITY = new ConfigKey<>("auth.x509-identity", "cn", null,
+            ValueType.word("cn", "san-dns", "san-uri", "san-email"));
+    static final ConfigKey<Integer> AUTH_MAX_FAILURES =
+            new ConfigKey<>("auth.max-failures-per-minute", "30", null, ValueType.integer(0, 1_000_000));
+    static final ConfigKey<Duration> AUTH_BLOCK_TIME = new ConfigKey<>("auth.block-time", "5m", null,
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)));
+    static final ConfigKey<Integer> AUTH_THREADS =
+            new ConfigKey<>("auth.threads", "0", null, ValueType.integer(0, 256));
+    static final ConfigKey<Integer> AUTH_MAX_PENDING =
+            new ConfigKey<>("auth.max-pending", "10000", null, ValueType.integer(1, 1_000_000));
+    static final ConfigKey<Duration> AUTH_RELOAD_INTERVAL = new ConfigKey<>("auth.reload-interval", "2s", null,
+            ValueType.duration(Duration.ZERO, Duration.ofHours(1)));
+
     static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "info", null,
             ValueType.word("trace", "debug", "info", "warn", "error"));
     static final ConfigKey<Boolean> LOG_TRACE =
@@ -162,7 +186,9 @@ final class ConfigKey<T> {
             TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
             QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
             QUIC_SESSION_LIFETIME, QUIC_SOCKETS, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL, STORAGE_MAX_BYTES,
-            API_TOKEN_FILE, API_METRICS_AUTH, API_MAX_BODY, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
+            API_TOKEN_FILE, API_METRICS_AUTH, API_MAX_BODY, API_RRPC_MAX_PENDING, API_MAX_IMPORT_BYTES,
+            AUTH_PROVIDERS, AUTH_PASSWORD_FILE, AUTH_ACL_FILE, AUTH_X509_IDENTITY, AUTH_MAX_FAILURES, AUTH_BLOCK_TIME,
+            AUTH_THREADS, AUTH_MAX_PENDING, AUTH_RELOAD_INTERVAL, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,
             LOG_REPEAT_INTERVAL);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = index(ALL, ConfigKey::name);

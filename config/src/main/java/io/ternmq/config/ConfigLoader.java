@@ -89,7 +89,13 @@ public final class ConfigLoader {
                 new StorageConfig(l.get(ConfigKey.STORAGE_DURABILITY), l.get(ConfigKey.STORAGE_SYNC_INTERVAL),
                         l.get(ConfigKey.STORAGE_MAX_BYTES)),
                 new ApiConfig(l.get(ConfigKey.HTTP_TLS), l.get(ConfigKey.API_TOKEN_FILE),
-                        l.get(ConfigKey.API_METRICS_AUTH), l.get(ConfigKey.API_MAX_BODY)));
+                        l.get(ConfigKey.API_METRICS_AUTH), l.get(ConfigKey.API_MAX_BODY),
+                        l.get(ConfigKey.API_RRPC_MAX_PENDING), l.get(ConfigKey.API_MAX_IMPORT_BYTES)),
+                new AuthConfig(l.get(ConfigKey.AUTH_PROVIDERS), l.get(ConfigKey.AUTH_PASSWORD_FILE),
+                        l.get(ConfigKey.AUTH_ACL_FILE), l.get(ConfigKey.AUTH_X509_IDENTITY),
+                        l.get(ConfigKey.AUTH_MAX_FAILURES), l.get(ConfigKey.AUTH_BLOCK_TIME),
+                        l.get(ConfigKey.AUTH_THREADS), l.get(ConfigKey.AUTH_MAX_PENDING),
+                        l.get(ConfigKey.AUTH_RELOAD_INTERVAL)));
     }
 
     private static QuicConfig quic(Layers l) {

@@ -165,6 +165,25 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
         return new ValueType<>("any text, empty for none", raw -> raw);
     }
 
+    /** A comma-separated list of distinct words from a fixed set, in the order given (at least one). */
+    static ValueType<List<String>> wordList(String... words) {
+        List<String> names = List.of(words);
+        return new ValueType<>("a comma-separated list of " + String.join(", ", names) + " (each at most once)",
+                raw -> {
+                    List<String> items = commaList(raw);
+                    if (items.isEmpty()) {
+                        throw new IllegalArgumentException("empty list");
+                    }
+                    Set<String> picked = new LinkedHashSet<>();
+                    for (String item : items) {
+                        if (!picked.add(wordIn(names, item))) {
+                            throw new IllegalArgumentException(item + " is listed twice");
+                        }
+                    }
+                    return List.copyOf(picked);
+                });
+    }
+
     /**
      * A comma-separated list of TLS protocol versions, stored under their JDK names. {@code TLSv1.0} is taken as
      * {@code TLSv1}; SSLv3 and older are not offered at all.

@@ -169,7 +169,7 @@ class ConfigErrorsTest {
         ConfigException e = fromFile("limit:\n  max-connections: 5\n");
         assertEquals("limit", e.key());
         assertTrue(e.getMessage().contains("known top-level keys: listeners, data-dir, allow-anonymous, limits, "
-                + "platform, tls, quic, storage, api, log"), e.getMessage());
+                + "platform, tls, quic, storage, api, auth, log"), e.getMessage());
         // A dotted key is not a shortcut for a section.
         assertEquals("limits.max-connections", fromFile("limits.max-connections: 5\n").key());
     }

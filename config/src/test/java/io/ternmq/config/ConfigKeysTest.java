@@ -36,7 +36,10 @@ class ConfigKeysTest {
                 "quic.max-connections", "quic.max-streams", "quic.initial-max-data", "quic.initial-max-stream-data",
                 "quic.handshake-timeout", "quic.stateless-retry", "quic.early-data", "quic.session-lifetime",
                 "quic.sockets", "storage.durability", "storage.sync-interval", "storage.max-bytes",
-                "api.token-file", "api.metrics-auth", "api.max-body-bytes",
+                "api.token-file", "api.metrics-auth", "api.max-body-bytes", "api.rrpc-max-pending",
+                "api.max-import-bytes", "auth.providers", "auth.password-file", "auth.acl-file", "auth.x509-identity",
+                "auth.max-failures-per-minute", "auth.block-time", "auth.threads", "auth.max-pending",
+                "auth.reload-interval",
                 "log.level", "log.trace", "log.trace-ring-size", "log.repeat-interval"), ConfigLoader.keys());
     }
 

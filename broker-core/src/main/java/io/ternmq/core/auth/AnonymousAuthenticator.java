@@ -10,4 +10,9 @@ public final class AnonymousAuthenticator implements Authenticator {
     public AuthResult authenticate(ConnectRequest request) {
         return AuthResult.ACCEPTED;
     }
+
+    @Override
+    public boolean inline() {
+        return true;
+    }
 }

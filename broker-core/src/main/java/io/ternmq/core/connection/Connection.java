@@ -29,6 +29,16 @@ public interface Connection {
         return ConnectionInfo.UNKNOWN;
     }
 
+    /** The client id of the session it serves; null when it has none (a test's connection). */
+    default String clientId() {
+        return null;
+    }
+
+    /** How long since the client last sent anything, in milliseconds (RRPC's HALFCONN); 0 when unknown. */
+    default long silentMillis() {
+        return 0;
+    }
+
     /** False while the socket's outbound buffer is above its high-water mark: queue instead of writing. */
     boolean isWritable();
 

@@ -26,8 +26,16 @@ public final class BrokerMetrics {
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder connectionsOverLimit = new LongAdder();
-    /** CONNECTs refused by the authenticator: bad credentials or not authorized. */
+    /** CONNECTs refused by the authenticator: bad credentials, not authorized or banned. */
     public final LongAdder authenticationFailures = new LongAdder();
+    /** CONNECTs refused with 0x89 Server busy / 0x03 because the sign-in executor's queue was full. */
+    public final LongAdder signInsBusy = new LongAdder();
+    /** PUBLISHes the client's permissions refused (5.0 QoS 1: PUBACK 0x87); not delivered. */
+    public final LongAdder publishesDenied = new LongAdder();
+    /** SUBSCRIBE filters the client's permissions refused (SUBACK 0x87 / 0x80). */
+    public final LongAdder subscriptionsDenied = new LongAdder();
+    /** Messages a subscription matched but an ACL read rule kept from the subscriber. */
+    public final LongAdder deliveriesDenied = new LongAdder();
     /** TCP connections moved at CONNECT to the event loop that owns their session. */
     public final LongAdder connectionsMoved = new LongAdder();
     public final LongAdder protocolViolations = new LongAdder();

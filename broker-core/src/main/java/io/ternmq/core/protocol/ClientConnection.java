@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.ternmq.core.auth.CachedPermissions;
 import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
@@ -16,6 +17,8 @@ import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionOwner;
 import io.ternmq.core.session.SessionRegistry;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -49,6 +52,11 @@ final class ClientConnection implements Connection {
     private Session session;
     /** The store is behind on this connection's PUBACKs ({@link PubAcks}): reading waits for it. */
     private volatile boolean acksBehind;
+    /** When the client last sent anything, as System.nanoTime(): written once per read by the protocol handler. */
+    private volatile long heardNanos = System.nanoTime();
+    /** Where it may publish and subscribe, asked on the channel's event loop only. */
+    private final CachedPermissions permissions;
+    private final AtomicBoolean closeAsked = new AtomicBoolean();
 
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
                      SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum, ConnectionInfo info,
@@ -61,6 +69,7 @@ final class ClientConnection implements Connection {
         this.registry = registry;
         this.settings = settings;
         this.info = info;
+        this.permissions = new CachedPermissions(info.identity().permissions());
         this.metrics = metrics;
         this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings, brokerAliasMaximum) : null;
     }
@@ -69,7 +78,8 @@ final class ClientConnection implements Connection {
         return settings;
     }
 
-    String clientId() {
+    @Override
+    public String clientId() {
         return clientId;
     }
 
@@ -223,8 +233,26 @@ final class ClientConnection implements Connection {
         channel.config().setAutoRead(false);
     }
 
+    /** The client sent something just now (once per read). */
+    void heard(long nanos) {
+        heardNanos = nanos;
+    }
+
+    @Override
+    public long silentMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heardNanos);
+    }
+
+    /** The signed-in client's permissions with this connection's cache; on the channel's event loop only. */
+    CachedPermissions permissions() {
+        return permissions;
+    }
+
     @Override
     public void close(CloseReason reason) {
+        if (!closeAsked.compareAndSet(false, true)) {
+            return; // taken over by its client id and by its device at once: one DISCONNECT
+        }
         // Whatever was written before this point reaches the socket first, then the MQTT 5 DISCONNECT.
         switch (reason) {
             case SERVER_SHUTTING_DOWN -> {

@@ -7,9 +7,15 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.auth.ConnectRequest;
+import io.ternmq.core.auth.DeviceId;
+import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.auth.Identity;
+import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.codec.MqttDecodeException;
 import io.ternmq.core.codec.ReasonCode;
 import io.ternmq.core.connection.Attributes;
@@ -24,6 +30,8 @@ import io.ternmq.core.policy.Verdict;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.trace.MessageTrace;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +47,20 @@ final class ConnectAcceptor {
 
     private final PlatformPolicy policy;
     private final Authenticator authenticator;
+    private final Executor signInExecutor;
+    private final DevicePresence presence;
     private final SessionRegistry registry;
     private final ProtocolHandlers handlers;
     private final Disconnector disconnector;
     private final MessageTrace trace;
     private final BrokerMetrics metrics;
 
-    ConnectAcceptor(PlatformPolicy policy, Authenticator authenticator, SessionRegistry registry,
+    ConnectAcceptor(PlatformPolicy policy, SignIn signIn, SessionRegistry registry,
                     ProtocolHandlers handlers, Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics) {
         this.policy = policy;
-        this.authenticator = authenticator;
+        this.authenticator = signIn.authenticator();
+        this.signInExecutor = signIn.executor();
+        this.presence = signIn.presence();
         this.registry = registry;
         this.handlers = handlers;
         this.disconnector = disconnector;
@@ -59,6 +71,11 @@ final class ConnectAcceptor {
     /** The event loop that owns this client id's session, or null when owners are not event loops (tests). */
     EventLoop loopOf(String clientId) {
         return registry.ownerOf(clientId).eventLoop();
+    }
+
+    /** The client id a session is kept under, from the one the CONNECT carries (the Link SDK's adds parameters). */
+    String sessionClientId(String presented) {
+        return authenticator.sessionClientId(presented);
     }
 
     /** A connection moved to its session's event loop. */
@@ -94,7 +111,7 @@ final class ConnectAcceptor {
     }
 
     /** A well-formed CONNECT, on the event loop that owns its client id's session when it could move there. */
-    void connect(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
+    void connect(ChannelHandlerContext ctx, ConnectHandler prelude, MqttConnectMessage connect,
                  String assignedClientId, String transport) {
         ConnectVersion version = ConnectVersion.of(connect.variableHeader().version());
         ctx.channel().attr(Disconnector.PROTOCOL_LEVEL).set(version.level());
@@ -104,7 +121,8 @@ final class ConnectAcceptor {
             refuse(ctx, null, version, early);
             return;
         }
-        String clientId = connect.payload().clientIdentifier();
+        String presented = connect.payload().clientIdentifier();
+        String clientId = authenticator.sessionClientId(presented);
         boolean assigned = clientId.isEmpty();
         if (assigned && !version.assignsClientId(cleanStart)) {
             refuse(ctx, null, version, new Verdict(Verdict.Outcome.REFUSE, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
@@ -124,24 +142,105 @@ final class ConnectAcceptor {
         if (assigned) {
             clientId = assignedClientId;
         }
-        ConnectRequest request = new ConnectRequest(clientId,
+        ConnectRequest request = new ConnectRequest(clientId, presented,
                 connect.variableHeader().hasUserName() ? connect.payload().userName() : null,
                 connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null,
                 version.level(), transport, PeerAddress.of(ctx.channel()), Attributes.peek(ctx.channel(), TlsIdentity.KEY));
-        AuthResult auth = authenticator.authenticate(request);
-        if (auth != AuthResult.ACCEPTED) {
-            metrics.authenticationFailures.increment();
-            refuse(ctx, clientId, version, auth == AuthResult.BAD_CREDENTIALS
-                    ? new Verdict(Verdict.Outcome.REFUSE, ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password")
-                    : new Verdict(Verdict.Outcome.REFUSE, ReasonCode.NOT_AUTHORIZED, "not authorized"));
+        SignedIn next = auth -> judged(ctx, prelude, connect, version, assigned, request, userProperties, auth);
+        if (authenticator.inline()) {
+            next.judged(authenticate(request));
             return;
         }
-        accept(ctx, prelude, connect, version, assigned ? clientId : null, request, userProperties);
+        // Off the event loop (a password hash can take milliseconds): packets behind the CONNECT wait.
+        prelude.hold(ctx);
+        ReferenceCountUtil.retain(connect);
+        try {
+            signInExecutor.execute(() -> {
+                AuthResult auth = authenticate(request);
+                EventExecutor loop = ctx.executor();
+                if (loop.inEventLoop()) {
+                    next.judged(auth);
+                    return;
+                }
+                try {
+                    loop.execute(() -> next.judged(auth));
+                } catch (RejectedExecutionException stopping) {
+                    ReferenceCountUtil.release(connect);
+                    ctx.channel().close(); // its event loop is shutting down
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            metrics.signInsBusy.increment();
+            next.judged(AuthResult.refused(AuthResult.Outcome.SERVER_BUSY, "too many sign-ins waiting"));
+        }
+    }
+
+    @FunctionalInterface
+    private interface SignedIn {
+        void judged(AuthResult auth);
+    }
+
+    private AuthResult authenticate(ConnectRequest request) {
+        try {
+            return authenticator.authenticate(request);
+        } catch (RuntimeException e) {
+            LOG.warn("sign-in of {} failed in the authenticator", LogText.of(request.clientId()), e);
+            return AuthResult.refused(AuthResult.Outcome.SERVER_BUSY, "the sign-in could not be judged");
+        }
+    }
+
+    /** On the connection's event loop: the authenticator's verdict is carried out. */
+    private void judged(ChannelHandlerContext ctx, ConnectHandler prelude, MqttConnectMessage connect,
+                        ConnectVersion version, boolean assigned, ConnectRequest request,
+                        List<UserProperty> userProperties, AuthResult auth) {
+        boolean async = !authenticator.inline();
+        List<Object> held = async ? prelude.stopHolding() : null;
+        try {
+            if (!ctx.channel().isActive()) {
+                if (held != null) {
+                    held.forEach(ReferenceCountUtil::release);
+                }
+                return;
+            }
+            if (!auth.accepted()) {
+                if (auth.outcome() != AuthResult.Outcome.SERVER_BUSY) {
+                    metrics.authenticationFailures.increment();
+                }
+                if (held != null) {
+                    held.forEach(ReferenceCountUtil::release);
+                }
+                refuse(ctx, request.clientId(), version, refusal(auth));
+                return;
+            }
+            accept(ctx, prelude, connect, version, assigned ? request.clientId() : null, request, userProperties,
+                    auth.identity());
+            if (async) {
+                ConnectHandler.replay(ctx.channel(), held);
+                if (!Disconnector.closing(ctx.channel())) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }
+        } finally {
+            if (async) {
+                ReferenceCountUtil.release(connect);
+            }
+        }
+    }
+
+    private static Verdict refusal(AuthResult auth) {
+        byte code = switch (auth.outcome()) {
+            case BAD_CREDENTIALS -> ReasonCode.BAD_USER_NAME_OR_PASSWORD;
+            case NOT_AUTHORIZED -> ReasonCode.NOT_AUTHORIZED;
+            case BANNED -> ReasonCode.BANNED;
+            case SERVER_BUSY -> ReasonCode.SERVER_BUSY;
+            case ACCEPTED -> throw new IllegalArgumentException("not a refusal");
+        };
+        return new Verdict(Verdict.Outcome.REFUSE, code, auth.reason() != null ? auth.reason() : "not authorized");
     }
 
     private void accept(ChannelHandlerContext ctx, ChannelHandler prelude, MqttConnectMessage connect,
                         ConnectVersion version, String assignedId, ConnectRequest request,
-                        List<UserProperty> userProperties) {
+                        List<UserProperty> userProperties, Identity identity) {
         String clientId = request.clientId();
         String transport = request.transport();
         if (registry.ownerOf(clientId).stopping()) {
@@ -157,7 +256,8 @@ final class ConnectAcceptor {
         int keepalive = policy.keepalive(requestedKeepalive);
         ClientConnection connection = new ClientConnection(ctx.channel(), transport, version.level(), clientId,
                 registry.ownerOf(clientId), registry, version.settings(connect), policy.topicAliasMaximum(),
-                new ConnectionInfo(request.username(), keepalive, System.currentTimeMillis(), request.tlsIdentity()),
+                new ConnectionInfo(request.username(), keepalive, System.currentTimeMillis(), request.tlsIdentity(),
+                        identity),
                 metrics);
         SessionPacketHandler handler = version.handler(handlers, connection, expiry,
                 policy.silenceAllowedMillis(keepalive));
@@ -174,8 +274,13 @@ final class ConnectAcceptor {
             attached.session().resume();
             connection.flush();
             metrics.connectionsAccepted.increment();
+            DeviceId device = identity.device();
+            if (device != null) {
+                presence.signedIn(device, connection); // a connection it still had elsewhere is taken over
+                ctx.channel().closeFuture().addListener(closed -> presence.gone(device, connection));
+            }
             if (trace.traces(clientId)) {
-                trace.connect(clientId, version.level(), transport, userProperties);
+                trace.connect(clientId, version.level(), transport, userProperties, identity);
             }
             LOG.debug("client {} connected over {} from {} (MQTT level {}, clean start {}, keepalive {} s)",
                     LogText.of(clientId), transport, PeerAddress.of(ctx.channel()), version.level(), cleanStart,

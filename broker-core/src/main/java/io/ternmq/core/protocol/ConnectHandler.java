@@ -111,7 +111,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     /** The client id the session is found by: the client's, or one assigned for an empty one (MQTT-3.1.3-6). */
     private String sessionClientId(MqttConnectMessage connect) {
-        String clientId = connect.payload().clientIdentifier();
+        String clientId = acceptor.sessionClientId(connect.payload().clientIdentifier());
         if (!clientId.isEmpty()) {
             return clientId;
         }
@@ -151,17 +151,46 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 }
                 List<Object> replay = held;
                 held = null;
-                ChannelHandlerContext decoder = channel.pipeline().context(MqttPipelineInstaller.DECODER);
-                for (Object message : replay) {
-                    decoder.fireChannelRead(message);
-                }
-                decoder.fireChannelReadComplete();
-                if (!Disconnector.closing(channel)) {
+                replay(channel, replay);
+                // The replayed CONNECT may be waiting for its sign-in, holding what follows: reading waits too.
+                if (!Disconnector.closing(channel) && held == null) {
                     channel.config().setAutoRead(true);
                 }
             });
         });
         return true;
+    }
+
+    /**
+     * The CONNECT waits for its sign-in off the event loop: reading stops, and what was decoded with it is held
+     * (at most one read's packets) until {@link #stopHolding}.
+     */
+    void hold(ChannelHandlerContext ctx) {
+        held = new ArrayList<>(2);
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /** The sign-in was judged: the packets held behind the CONNECT, for {@link #replay}; null when none were. */
+    List<Object> stopHolding() {
+        List<Object> taken = held;
+        held = null;
+        return taken;
+    }
+
+    /** Fires held packets through the pipeline again, from the decoder on, to whichever handler follows it now. */
+    static void replay(Channel channel, List<Object> messages) {
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        ChannelHandlerContext decoder = channel.pipeline().context(MqttPipelineInstaller.DECODER);
+        if (decoder == null) {
+            messages.forEach(ReferenceCountUtil::release); // the pipeline is gone: the channel closed
+            return;
+        }
+        for (Object message : messages) {
+            decoder.fireChannelRead(message);
+        }
+        decoder.fireChannelReadComplete();
     }
 
     private void dropHeld(Channel channel, Throwable cause) {

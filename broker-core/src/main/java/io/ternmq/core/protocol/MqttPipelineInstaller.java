@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.codec.MqttFrameDecoder;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
@@ -43,12 +43,12 @@ public final class MqttPipelineInstaller {
      * @param maxConnections  {@code limits.max-connections}, across every transport using this installer
      * @param connectTimeout  {@code limits.connect-timeout}: how long a new connection may take to send CONNECT
      */
-    public MqttPipelineInstaller(PlatformPolicy policy, Authenticator authenticator, SessionRegistry registry,
+    public MqttPipelineInstaller(PlatformPolicy policy, SignIn signIn, SessionRegistry registry,
                                  Router router, Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics,
                                  int maxConnections, Duration connectTimeout) {
         this.connectionLimiter = new ConnectionLimiter(maxConnections, metrics);
         this.byteCounter = new ByteCounter(metrics);
-        this.acceptor = new ConnectAcceptor(policy, authenticator, registry,
+        this.acceptor = new ConnectAcceptor(policy, signIn, registry,
                 new ProtocolHandlers(policy, router, disconnector, trace, metrics), disconnector, trace, metrics);
         this.maxPacketSize = policy.maxPacketSize();
         this.connectTimeoutMillis = connectTimeout.toMillis();

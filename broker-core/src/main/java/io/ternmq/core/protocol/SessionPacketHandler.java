@@ -159,6 +159,7 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         if (clock != null) {
             lastReadNanos = clock.nanoTime(); // once per read, not per packet
         }
+        connection.heard(System.nanoTime());
         super.channelReadComplete(ctx);
     }
 
@@ -219,6 +220,17 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.publishesReceived[qos].increment();
+        if (!connection.permissions().mayPublish(topic)) {
+            // Not delivered and counted; 5.0 is told with PUBACK 0x87, 3.x has no negative PUBACK.
+            metrics.publishesDenied.increment();
+            LOG.debug("not delivering PUBLISH of {} to '{}': not authorized", LogText.of(connection.clientId()),
+                    LogText.of(topic));
+            if (qos == 1) {
+                submit(ctx, session -> pubAcks.add(packetId, 0).ready(ReasonCode.NOT_AUTHORIZED,
+                        "not authorized to publish to this topic"));
+            }
+            return;
+        }
         if (verdict.outcome() == Verdict.Outcome.NOT_DELIVERED) {
             // A per-message limit, not a protocol error: not delivered, counted, the connection stays up.
             metrics.droppedPlatformRule.increment();
@@ -260,9 +272,12 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
         PlatformPolicy.Subscription[] subscriptions = new PlatformPolicy.Subscription[requested.size()];
         boolean[] noLocal = new boolean[requested.size()];
+        boolean[] denied = new boolean[requested.size()];
         for (int i = 0; i < requested.size(); i++) {
             MqttTopicSubscription s = requested.get(i);
             subscriptions[i] = policy.subscription(s.topicFilter(), s.option().qos().value());
+            denied[i] = subscriptions[i].granted()
+                    && !connection.permissions().maySubscribe(subscriptions[i].filter().trieFilter());
             noLocal[i] = s.option().isNoLocal(); // always false from a 3.x client
             if (subscriptions[i].granted() && subscriptions[i].filter().shared() && noLocal[i]) {
                 violation(ctx, ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // MQTT-3.8.3-4
@@ -276,6 +291,9 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
                 PlatformPolicy.Subscription s = subscriptions[i];
                 if (!s.granted()) {
                     codes[i] = subAckFailure(s.refusal());
+                } else if (denied[i]) {
+                    metrics.subscriptionsDenied.increment();
+                    codes[i] = subAckFailure(ReasonCode.NOT_AUTHORIZED);
                 } else if (!policy.subscriptionWithinQuota(session.subscriptionCount(),
                         session.hasSubscription(s.filter().full()))) {
                     codes[i] = subAckFailure(ReasonCode.QUOTA_EXCEEDED); // limits.max-subscriptions-per-session

@@ -60,12 +60,41 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      */
     private final int behindAt;
 
+    private volatile PublishInterceptor interceptor = PublishInterceptor.NONE;
+
     public Router(TopicTrie<Subscriber> trie, PlatformPolicy policy, BrokerMetrics metrics, SessionStore store) {
         this.trie = trie;
         this.policy = policy;
         this.metrics = metrics;
         this.store = store;
         this.behindAt = policy.sharedMemberBehindAt();
+    }
+
+    /** Set once at wiring, before the first message: what takes RRPC responses. */
+    public void interceptor(PublishInterceptor interceptor) {
+        this.interceptor = interceptor;
+    }
+
+    /**
+     * Hands a QoS 0 message to one client's session only, when one of its own (not shared) subscriptions matches
+     * the topic: an RRPC request goes to the device called, not to every subscriber of the topic. Not intercepted.
+     * False when no subscription of that client matches or its owner could not take it.
+     */
+    public boolean routeTo(String clientId, PublishMessage message) {
+        List<Subscriber> matched = new ArrayList<>(2);
+        trie.match(message.topic(), s -> {
+            if (s.shareKey() == null && s.clientId().equals(clientId)) {
+                matched.add(s);
+            }
+        });
+        if (matched.isEmpty()) {
+            return false;
+        }
+        int qos = 0;
+        for (Subscriber s : matched) {
+            qos = Math.max(qos, s.qos());
+        }
+        return hand(matched.get(0).session(), new Delivery(message, policy.deliveredQos(message.qos(), qos)), null);
     }
 
     /** Routes a message nobody waits for (QoS 0, or a test); returns how many sessions it was handed to. */
@@ -81,6 +110,12 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      *                nobody waits (QoS 0).
      */
     public int route(PublishMessage message, Runnable written) {
+        if (interceptor.intercept(message)) {
+            if (written != null) {
+                written.run(); // taken whole (an RRPC response): nothing to wait for
+            }
+            return 0;
+        }
         List<Subscriber> matched = new ArrayList<>(4);
         trie.match(message.topic(), matched::add);
         if (written != null && !matched.isEmpty() && store.full() && anyPersistent(matched)) {

@@ -1,5 +1,8 @@
 package io.ternmq.core.session;
 
+import io.ternmq.core.auth.CachedPermissions;
+import io.ternmq.core.auth.Permissions;
+
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.message.Delivery;
@@ -50,6 +53,8 @@ public final class Session {
     private final int maxInflight;
 
     private volatile Connection connection;
+    /** The read rules of the client that last connected (an ACL file user), with their cache; null: all. */
+    private CachedPermissions receive;
     /**
      * Packet ids in flight from an earlier connection that this connection has not been resent yet, because its
      * Receive Maximum is smaller than what was in flight (MQTT-3.3.4-9). Resent, in order, as acks free the window.
@@ -168,6 +173,8 @@ public final class Session {
     void attach(Connection newConnection) {
         cancelExpiry();
         this.connection = newConnection;
+        Permissions permissions = newConnection.info().identity().permissions();
+        receive = permissions.checksDelivery() ? new CachedPermissions(permissions) : null;
     }
 
     void expiryTimer(ScheduledFuture<?> timer) {
@@ -303,6 +310,10 @@ public final class Session {
     public boolean deliver(Delivery delivery) {
         if (discarded) {
             return false;
+        }
+        if (receive != null && !receive.mayReceive(delivery.message().topic())) {
+            metrics.deliveriesDenied.increment(); // an ACL read rule: taken, never sent
+            return true;
         }
         if (connection == null) {
             if (delivery.qos() == 0) {

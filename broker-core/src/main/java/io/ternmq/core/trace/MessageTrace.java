@@ -1,5 +1,7 @@
 package io.ternmq.core.trace;
 
+import io.ternmq.core.auth.Identity;
+
 import io.ternmq.core.log.LogText;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.message.UserProperty;
@@ -117,13 +119,16 @@ public final class MessageTrace {
     }
 
     /** Records a CONNECT; the caller asked {@link #traces(String)} first. */
-    public void connect(String clientId, int protocolLevel, String transport, List<UserProperty> userProperties) {
+    public void connect(String clientId, int protocolLevel, String transport, List<UserProperty> userProperties,
+                        Identity identity) {
         if (LOG.isInfoEnabled()) {
-            LOG.info("CONNECT client={} version={} transport={} userProperties={}", LogText.of(clientId),
-                    versionName(protocolLevel), transport, format(userProperties));
+            LOG.info("CONNECT client={} version={} transport={} identity={} provider={} userProperties={}",
+                    LogText.of(clientId), versionName(protocolLevel), transport, LogText.of(identity.name()),
+                    identity.provider(), format(userProperties));
         }
         record(new TraceEvent(Instant.now(), TraceEvent.Kind.CONNECT, clientId, protocolLevel, transport, null, -1,
-                -1, userProperties, io.ternmq.core.message.MessageProperties.NONE));
+                -1, userProperties, io.ternmq.core.message.MessageProperties.NONE, identity.name(),
+                identity.provider()));
     }
 
     /** Records a PUBLISH; the caller asked {@link #traces(String, String)} first. */
@@ -135,7 +140,8 @@ public final class MessageTrace {
                     format(userProperties));
         }
         record(new TraceEvent(Instant.now(), TraceEvent.Kind.PUBLISH, clientId, protocolLevel, transport,
-                message.topic(), message.qos(), message.payload().length, userProperties, message.properties()));
+                message.topic(), message.qos(), message.payload().length, userProperties, message.properties(), null,
+                null));
     }
 
     /** The most recent events of one client (all clients when clientId is null), newest first. */

@@ -8,6 +8,8 @@ import io.ternmq.config.RetainPolicy;
 import io.ternmq.config.WillPolicy;
 import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.routing.Router;
@@ -19,6 +21,7 @@ import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
 import io.ternmq.core.trace.MessageTrace;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +40,7 @@ public final class TestEngine {
     private final MessageTrace trace;
     private final MqttPipelineInstaller installer;
 
-    private TestEngine(BrokerConfig config, Authenticator authenticator, int ownerThreads) {
+    private TestEngine(BrokerConfig config, SignIn signIn, int ownerThreads) {
         LimitsConfig limits = config.limits();
         policy = new PlatformPolicy(config.platform(), limits);
         SessionStore store = new InMemorySessionStore(limits.maxQueuedMessages(), limits.maxQueuedBytes());
@@ -47,7 +50,7 @@ public final class TestEngine {
                 config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());
         trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());
-        installer = new MqttPipelineInstaller(policy, authenticator, registry, router, disconnector, trace, metrics,
+        installer = new MqttPipelineInstaller(policy, signIn, registry, router, disconnector, trace, metrics,
                 limits.maxConnections(), limits.connectTimeout());
     }
 
@@ -62,7 +65,7 @@ public final class TestEngine {
 
     /** This config, with this many owner threads (0: inline on the caller, the deterministic default). */
     public static TestEngine of(BrokerConfig config, int ownerThreads) {
-        return new TestEngine(config, new AnonymousAuthenticator(), ownerThreads);
+        return new TestEngine(config, SignIn.inline(new AnonymousAuthenticator()), ownerThreads);
     }
 
     public PlatformPolicy policy() {
@@ -120,6 +123,8 @@ public final class TestEngine {
         private RetainPolicy retainedMessages = p.retainedMessages();
         private DeliveryQos deliveryQos = p.deliveryQos();
         private Authenticator authenticator = new AnonymousAuthenticator();
+        private Executor signInExecutor = Runnable::run;
+        private final DevicePresence presence = new DevicePresence();
 
         private Builder() {
         }
@@ -179,6 +184,16 @@ public final class TestEngine {
             return this;
         }
 
+        /** Where sign-ins that are not inline run (default: at once, on the caller). */
+        public Builder signInExecutor(Executor executor) {
+            this.signInExecutor = executor;
+            return this;
+        }
+
+        public DevicePresence presence() {
+            return presence;
+        }
+
         public BrokerConfig config() {
             LimitsConfig limits = new LimitsConfig(l.maxConnections(), maxPacketSize, maxPayload, maxTopicLength,
                     maxClientIdLength, maxQueuedMessages, maxInflight, connectTimeout, l.receiveMaximum(),
@@ -191,7 +206,7 @@ public final class TestEngine {
         }
 
         public TestEngine build() {
-            return new TestEngine(config(), authenticator, 0);
+            return new TestEngine(config(), new SignIn(authenticator, signInExecutor, presence), 0);
         }
     }
 }

@@ -8,6 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.ternmq.core.auth.DeviceId;
+import io.ternmq.core.auth.Identity;
+import io.ternmq.core.auth.Permissions;
 import io.ternmq.core.message.MessageProperties;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.message.UserProperty;
@@ -62,7 +65,8 @@ class MessageTraceTest {
         MessageTrace trace = new MessageTrace(true, 2);
         MessageProperties props = new MessageProperties(1, "text/plain", "reply", new byte[] {7},
                 List.of(new UserProperty("site", "north")));
-        trace.connect("dev", 5, "tcp", List.of());
+        trace.connect("dev", 5, "tcp", List.of(), new Identity("device", "pk/dev", new DeviceId("pk", "dev"),
+                Permissions.ALL));
         trace.publish("dev", 5, "tcp", new PublishMessage("a/1", 1, new byte[3], "dev", props, 0));
         trace.publish("dev", 5, "tcp", new PublishMessage("a/2", 0, new byte[4], "dev"));
 
@@ -71,6 +75,13 @@ class MessageTraceTest {
         assertEquals("text/plain", events.get(1).properties().contentType());
         assertEquals("north", events.get(1).userProperties().get(0).value());
         assertEquals(3, events.get(1).payloadBytes());
+        MessageTrace signIns = new MessageTrace(true, 4);
+        signIns.connect("dev", 4, "tls", List.of(), new Identity("device", "pk/dev", new DeviceId("pk", "dev"),
+                Permissions.ALL));
+        TraceEvent connect = signIns.recent("dev", 10).get(0);
+        assertEquals("pk/dev", connect.identity(), "a sign-in is traced with who it was");
+        assertEquals("device", connect.provider());
+        assertEquals(null, events.get(0).identity(), "a PUBLISH carries no identity");
     }
 
     @Test

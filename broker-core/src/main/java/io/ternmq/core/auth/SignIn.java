@@ -1,0 +1,16 @@
+package io.ternmq.core.auth;
+
+import java.util.concurrent.Executor;
+
+/**
+ * How CONNECTs are judged: the authenticator, the bounded executor it runs on unless it is
+ * {@linkplain Authenticator#inline() inline} (a full one refuses with 0x89 Server busy / 0x03), and the devices'
+ * live connections.
+ */
+public record SignIn(Authenticator authenticator, Executor executor, DevicePresence presence) {
+
+    /** Everything on the calling thread: the engine's unit tests. */
+    public static SignIn inline(Authenticator authenticator) {
+        return new SignIn(authenticator, Runnable::run, new DevicePresence());
+    }
+}
