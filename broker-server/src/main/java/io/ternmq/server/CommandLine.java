@@ -89,6 +89,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         return """
                 Usage: java -jar ternmq.jar [options]
                        java -jar ternmq.jar backup DIR [options]
+                       java -jar ternmq.jar passwd [-b] [-D] FILE USER [PASSWORD]
 
                 Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
                 MQTT over TCP on 127.0.0.1:1883, MQTT over TLS on 127.0.0.1:8883 (with a self-signed
@@ -98,6 +99,10 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 backup DIR writes a consistent copy of the session store ({data-dir}/store) to DIR, which must
                 not exist yet; it works with the broker stopped or running (docs/storage.md). It reads the
                 same options, so give it the --config or --data-dir the broker runs with.
+
+                passwd adds or changes a user of a Mosquitto-format password file (auth.password-file) as
+                mosquitto_passwd does: it asks for the password (or reads a line from a pipe); -b takes it
+                from the command line, -D deletes the user. A running broker picks the change up by itself.
 
                 Options:
                   --config FILE       read configuration from a YAML file (docs/configuration.md)

@@ -3,7 +3,7 @@ package io.ternmq.server;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.LimitsConfig;
-import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.protocol.Disconnector;
@@ -37,7 +37,7 @@ final class Engine {
      * @param sessionLoops the I/O event loops, which also own the sessions: a TCP connection moves to its session's
      *                     loop at CONNECT, so its packets and its session's writes need no thread hop
      */
-    Engine(BrokerConfig config, Authenticator authenticator, SessionStore store, EventExecutorGroup sessionLoops,
+    Engine(BrokerConfig config, SignIn signIn, SessionStore store, EventExecutorGroup sessionLoops,
            BrokerMetrics.Latency pubAckLatency) {
         LimitsConfig limits = config.limits();
         metrics = new BrokerMetrics(pubAckLatency);
@@ -47,7 +47,7 @@ final class Engine {
                 metrics, limits.maxInflight(), config.log().repeatInterval());
         disconnector = new Disconnector(metrics, config.log().repeatInterval());
         trace = new MessageTrace(config.log().trace(), config.log().traceRingSize());
-        installer = new MqttPipelineInstaller(policy, authenticator, registry, router, disconnector, trace, metrics,
+        installer = new MqttPipelineInstaller(policy, signIn, registry, router, disconnector, trace, metrics,
                 limits.maxConnections(), limits.connectTimeout());
     }
 

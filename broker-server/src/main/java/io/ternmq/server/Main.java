@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import java.util.Arrays;
+import io.ternmq.auth.password.Passwd;
 
 /** The entry point of {@code ternmq.jar}. */
 public final class Main {
@@ -43,6 +45,11 @@ public final class Main {
         PrintStream err = System.err;
         TernMq server;
         quietLeakDetector();
+        if (args.length > 0 && args[0].equals("passwd")) {
+            // mosquitto_passwd's job: its own arguments, no broker configuration
+            System.exit(Passwd.run(Arrays.copyOfRange(args, 1, args.length), System.in, System.out, err));
+            return;
+        }
         try {
             CommandLine commandLine = CommandLine.parse(args);
             if (commandLine.help()) {

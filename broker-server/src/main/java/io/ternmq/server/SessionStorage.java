@@ -1,5 +1,6 @@
 package io.ternmq.server;
 
+import io.ternmq.auth.device.DeviceRegistry;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.Durability;
 import io.ternmq.config.LimitsConfig;
@@ -9,12 +10,15 @@ import io.ternmq.core.session.SessionStore;
 import io.ternmq.store.DurableSessionStore;
 import io.ternmq.store.RocksStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where the sessions live, as {@code storage.durability} says: the RocksDB store in {@code {data-dir}/store}
- * (sync, async) or the heap (memory). Opened before any listener, closed after the last session has stopped.
+ * (sync, async) or the heap (memory). The store is opened in every mode: the device registry lives there. Opened
+ * before any listener, closed after the last session has stopped.
  */
 final class SessionStorage implements AutoCloseable {
 
@@ -40,13 +44,17 @@ final class SessionStorage implements AutoCloseable {
     static SessionStorage open(BrokerConfig config) {
         StorageConfig storage = config.storage();
         LimitsConfig limits = config.limits();
-        if (storage.durability() == Durability.MEMORY) {
-            LOG.info("sessions on the heap only (storage.durability memory): nothing survives a restart");
-            return new SessionStorage(config,
-                    new InMemorySessionStore(limits.maxQueuedMessages(), limits.maxQueuedBytes()), null, null);
-        }
         Path directory = config.dataDir().resolve(STORE_DIRECTORY);
-        RocksStore rocks = RocksStore.open(directory, DurableSessionStore.TABLES, storage.maxBytes());
+        if (storage.durability() == Durability.MEMORY) {
+            // The device registry is kept whatever the sessions' durability.
+            RocksStore rocks = RocksStore.open(directory, DeviceRegistry.TABLES, storage.maxBytes());
+            LOG.info("sessions on the heap only (storage.durability memory): nothing of them survives a restart");
+            return new SessionStorage(config,
+                    new InMemorySessionStore(limits.maxQueuedMessages(), limits.maxQueuedBytes()), rocks, null);
+        }
+        List<String> tables = new ArrayList<>(DurableSessionStore.TABLES);
+        tables.addAll(DeviceRegistry.TABLES);
+        RocksStore rocks = RocksStore.open(directory, tables, storage.maxBytes());
         try {
             DurableSessionStore durable = new DurableSessionStore(rocks, storage.durability(), storage.syncInterval(),
                     limits.maxQueuedMessages(), limits.maxQueuedBytes(), storage.maxBytes());
@@ -58,6 +66,11 @@ final class SessionStorage implements AutoCloseable {
             rocks.close();
             throw e;
         }
+    }
+
+    /** The store itself: the device registry lives in it too. */
+    RocksStore rocks() {
+        return rocks;
     }
 
     SessionStore sessions() {
@@ -74,9 +87,6 @@ final class SessionStorage implements AutoCloseable {
         if (closed) {
             throw new Backup.BackupException("the broker is stopping: run the backup again once it has stopped");
         }
-        if (rocks == null) {
-            throw new Backup.BackupException("the running broker has storage.durability memory: no store to back up");
-        }
         return Backup.take(rocks, Backup.checkTarget(target));
     }
 
@@ -92,7 +102,7 @@ final class SessionStorage implements AutoCloseable {
         }
         if (durable != null) {
             durable.close();
-            rocks.close();
         }
+        rocks.close();
     }
 }

@@ -3,11 +3,12 @@ package io.ternmq.server;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
-import io.ternmq.core.auth.AnonymousAuthenticator;
 import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.server.api.AdminApi;
 import io.ternmq.server.api.BrokerMeters;
+import io.ternmq.server.rrpc.Rrpc;
 import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.quic.QuicListener;
 import io.ternmq.transport.tcp.NettyEventLoops;
@@ -39,6 +40,8 @@ public final class TernMq implements AutoCloseable {
     private final NettyEventLoops loops;
     private final Listeners listeners;
     private final SessionStorage storage;
+    private final Access access;
+    private final Rrpc rrpc;
     private final DataDirectory dataDir;
     private final BrokerMeters meters;
     private boolean closed;
@@ -83,7 +86,9 @@ public final class TernMq implements AutoCloseable {
     }
 
     private TernMq(BrokerConfig config, Engine engine, NettyEventLoops loops, Listeners listeners,
-                   SessionStorage storage, DataDirectory dataDir, BrokerMeters meters) {
+                   SessionStorage storage, Access access, Rrpc rrpc, DataDirectory dataDir, BrokerMeters meters) {
+        this.access = access;
+        this.rrpc = rrpc;
         this.config = config;
         this.meters = meters;
         this.engine = engine;
@@ -98,22 +103,34 @@ public final class TernMq implements AutoCloseable {
      * {@code ternmq ready}. Throws {@link ConfigException} for a configuration the broker cannot run.
      */
     public static TernMq start(BrokerConfig config) throws InterruptedException {
-        return start(config, anonymousAccess(config));
+        return start(config, null);
     }
 
-    /** As {@link #start(BrokerConfig)}, with the authenticator given (tests that watch what it is asked). */
+    /**
+     * As {@link #start(BrokerConfig)}, with the authenticator given instead of the configured providers (tests that
+     * watch what it is asked); null: the providers of {@code auth.providers}.
+     */
     static TernMq start(BrokerConfig config, Authenticator authenticator) throws InterruptedException {
         ListenersConfig ports = config.listeners();
         checkListeners(ports);
+        boolean anonymousAllowed = anonymousAllowed(config);
         if (ports.quicPort() != 0) {
             QuicListener.requireAvailable();
         }
         DataDirectory dataDir = DataDirectory.lock(config.dataDir());
         SessionStorage storage;
         ReloadableTlsContext tlsContext;
+        Access access;
         try {
             storage = SessionStorage.open(config);
         } catch (RuntimeException e) {
+            dataDir.close();
+            throw e;
+        }
+        try {
+            access = Access.open(config, storage.rocks(), anonymousAllowed);
+        } catch (RuntimeException e) {
+            storage.close();
             dataDir.close();
             throw e;
         }
@@ -123,6 +140,7 @@ public final class TernMq implements AutoCloseable {
             tlsContext = ports.tlsPort() == 0 && ports.quicPort() == 0 && !httpsOn ? null
                     : ReloadableTlsContext.open(config.tls(), config.dataDir());
         } catch (RuntimeException e) {
+            access.close();
             storage.close();
             dataDir.close();
             throw e;
@@ -131,9 +149,14 @@ public final class TernMq implements AutoCloseable {
         NettyEventLoops loops = new NettyEventLoops(config.listeners().ioThreadCount());
         BrokerMeters meters = new BrokerMeters();
         // The PUBACK latency timer is the one meter written per message: only while someone can read it.
-        Engine engine = new Engine(config, authenticator, storage.sessions(), loops.workers(),
+        SignIn signIn = authenticator == null ? access.signIn
+                : new SignIn(authenticator, access.signIn.executor(), access.presence);
+        Engine engine = new Engine(config, signIn, storage.sessions(), loops.workers(),
                 ports.httpPort() != 0 ? meters.pubAckLatency() : BrokerMetrics.Latency.NONE);
+        Rrpc rrpc = new Rrpc(engine.router, access.presence, config.api().rrpcMaxPending());
+        engine.router.interceptor(rrpc); // RRPC responses are the waiting call's, not the subscribers'
         meters.bindEngine(engine.metrics, engine.registry, engine.trie);
+        meters.bindAccess(access.presence, access::waiting, rrpc);
         meters.bindRuntime(loops.workers());
         if (storage.durable() != null) {
             meters.bindStore(storage.durable());
@@ -149,7 +172,7 @@ public final class TernMq implements AutoCloseable {
                 // First, so /health answers 503 while the rest starts.
                 api = AdminApi.create(config, loops, config.api().httpTls() ? tlsContext : null, meters,
                         engine.registry, engine.trie, engine.router, engine.policy, engine.trace, engine.metrics,
-                        Main.version());
+                        new AdminApi.Devices(access.registry, access.presence, rrpc), Main.version());
                 AdminApi binding = api;
                 apiAddress = bind("admin API", "listeners.http-port", ports.bind(), ports.httpPort(),
                         () -> binding.bind(ports.bind(), ports.httpPort()));
@@ -200,7 +223,7 @@ public final class TernMq implements AutoCloseable {
             }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(),
                     config.dataDir().toAbsolutePath().normalize());
-            return new TernMq(config, engine, loops, listeners, storage, dataDir, meters);
+            return new TernMq(config, engine, loops, listeners, storage, access, rrpc, dataDir, meters);
         } catch (RuntimeException | InterruptedException e) {
             new Listeners(tcp, null, tls, null, tlsContext, tlsFront, quic, null, api, null).close();
             if (quic != null) {
@@ -210,8 +233,10 @@ public final class TernMq implements AutoCloseable {
                 api.close();
             }
             meters.close();
+            rrpc.close();
             engine.drain(); // before the loops stop: its sessions live on them
             loops.close();
+            access.close();
             storage.close();
             dataDir.close();
             throw e;
@@ -251,20 +276,29 @@ public final class TernMq implements AutoCloseable {
 
     /**
      * PLATFORM.md 1: anonymous clients only while every listener is on a loopback address, unless the operator
-     * said allow-anonymous, which is then logged as a warning. No authentication provider exists yet, so every
-     * accepted client is anonymous.
+     * said allow-anonymous, which is then logged as a warning. A non-loopback bind with no provider but
+     * {@code anonymous} refuses to start without it; with other providers it starts and anonymous clients are
+     * refused.
      */
-    private static Authenticator anonymousAccess(BrokerConfig config) {
+    private static boolean anonymousAllowed(BrokerConfig config) {
         String bind = config.listeners().bind();
-        if (!isLoopback(bind)) {
-            if (!config.allowAnonymous()) {
-                throw ConfigException.invalidValue("listeners.bind", bind,
-                        "a loopback address, or allow-anonymous: true (--allow-anonymous) to accept clients "
-                                + "without credentials on a non-loopback address", "the merged configuration");
-            }
-            LOG.warn("anonymous clients are accepted on the non-loopback address {} (allow-anonymous is set)", bind);
+        if (isLoopback(bind)) {
+            return true;
         }
-        return new AnonymousAuthenticator();
+        if (config.allowAnonymous()) {
+            if (config.auth().uses("anonymous")) {
+                LOG.warn("anonymous clients are accepted on the non-loopback address {} (allow-anonymous is set)",
+                        bind);
+            }
+            return true;
+        }
+        if (config.auth().providers().stream().allMatch("anonymous"::equals)) {
+            throw ConfigException.invalidValue("listeners.bind", bind,
+                    "a loopback address, or allow-anonymous: true (--allow-anonymous) to accept clients "
+                            + "without credentials on a non-loopback address, or an authentication provider in "
+                            + "auth.providers", "the merged configuration");
+        }
+        return false;
     }
 
     private static boolean isLoopback(String host) {
@@ -363,6 +397,7 @@ public final class TernMq implements AutoCloseable {
             listeners.api().state(AdminApi.State.DRAINING);
         }
         listeners.close();
+        rrpc.close(); // waiting calls are answered UNKNOWN before the API closes
         engine.drain();
         if (listeners.quic() != null) {
             listeners.quic().close();
@@ -372,6 +407,7 @@ public final class TernMq implements AutoCloseable {
         }
         meters.close();
         loops.close();
+        access.close();
         storage.close(); // after the loops: their last passes are written and synced
         dataDir.close();
         LOG.info("ternmq stopped");

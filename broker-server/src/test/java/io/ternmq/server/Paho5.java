@@ -26,6 +26,8 @@ final class Paho5 implements MqttCallback, AutoCloseable {
     final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
     /** The reason codes of the server's DISCONNECTs. */
     final BlockingQueue<Integer> disconnects = new LinkedBlockingQueue<>();
+    /** The reason codes of each completed QoS 1 publish's PUBACK, in order. */
+    final BlockingQueue<int[]> pubAcks = new LinkedBlockingQueue<>();
     boolean sessionPresent;
 
     private Paho5(MqttClient paho) {
@@ -93,6 +95,9 @@ final class Paho5 implements MqttCallback, AutoCloseable {
 
     @Override
     public void deliveryComplete(IMqttToken token) {
+        if (token.getReasonCodes() != null) {
+            pubAcks.add(token.getReasonCodes());
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tag;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -20,8 +21,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.ternmq.auth.device.DeviceRegistry;
 import io.ternmq.config.ApiConfig;
 import io.ternmq.config.BrokerConfig;
+import io.ternmq.core.auth.DevicePresence;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.routing.Router;
@@ -29,6 +32,7 @@ import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.session.Subscriber;
 import io.ternmq.core.topic.TopicTrie;
 import io.ternmq.core.trace.MessageTrace;
+import io.ternmq.server.rrpc.Rrpc;
 import io.ternmq.tls.ReloadableTlsContext;
 import io.ternmq.transport.tcp.NettyEventLoops;
 import java.net.InetAddress;
@@ -67,8 +71,9 @@ public final class AdminApi implements AutoCloseable {
 
     public enum State { STARTING, READY, DRAINING }
 
-    static final int MAX_CONNECTIONS = 256;
-    static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+    static final int MAX_CONNECTIONS = 2048;
+    /** Enough for a business server with 1,000 RRPC calls waiting at once, one connection each. */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 1024;
     /** Each connection must deliver a whole request within this many seconds of the last (or of its accept). */
     static final int REQUEST_SECONDS = 30;
     /** Lists of sessions waiting for the API's thread; beyond this a list call is a 503. */
@@ -77,7 +82,12 @@ public final class AdminApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
     /** The endpoints over the engine. */
-    private record Parts(SessionsApi sessions, PublishApi publish, TraceApi trace) {
+    private record Parts(SessionsApi sessions, PublishApi publish, TraceApi trace, DevicesApi devices,
+                         RrpcApi rrpc) {
+    }
+
+    /** The device registry, the devices' live connections and RRPC, for the device endpoints. */
+    public record Devices(DeviceRegistry registry, DevicePresence presence, Rrpc rrpc) {
     }
 
     record Health(String status) {
@@ -124,6 +134,8 @@ public final class AdminApi implements AutoCloseable {
         all.addAll(parts.sessions().routes());
         all.addAll(parts.publish().routes());
         all.addAll(parts.trace().routes());
+        all.addAll(parts.devices().routes());
+        all.addAll(parts.rrpc().routes());
         this.routes = List.copyOf(all);
         meters.bindApi(failedLogins, parts.publish().published);
     }
@@ -137,12 +149,14 @@ public final class AdminApi implements AutoCloseable {
     public static AdminApi create(BrokerConfig config, NettyEventLoops loops, ReloadableTlsContext tls,
                                   BrokerMeters meters, SessionRegistry registry, TopicTrie<Subscriber> trie,
                                   Router router, PlatformPolicy policy, MessageTrace trace, BrokerMetrics metrics,
-                                  String version) {
+                                  Devices devices, String version) {
         AdminToken token = AdminToken.load(config.api().tokenFile().orElse(null), config.dataDir());
         ThreadPoolExecutor lists = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(MAX_WAITING_LISTS), new DefaultThreadFactory("ternmq-api", true));
         Parts parts = new Parts(new SessionsApi(registry, trie, config.limits().maxTopicLength(), lists),
-                new PublishApi(policy, router, metrics), new TraceApi(trace, config.log().trace()));
+                new PublishApi(policy, router, metrics), new TraceApi(trace, config.log().trace()),
+                new DevicesApi(devices.registry(), devices.presence(), lists),
+                new RrpcApi(devices.rrpc(), devices.registry(), lists, config.limits().maxTopicLength()));
         return new AdminApi(config.api(), loops, tls, meters, token, parts, version, lists);
     }
 
@@ -172,7 +186,8 @@ public final class AdminApi implements AutoCloseable {
                             p.addLast("tls", tls.current().newHandler(ch.alloc()));
                         }
                         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-                        p.addLast("aggregator", new BoundedAggregator(config.maxBodyBytes()));
+                        p.addLast("body-limit", new BodyLimit(config.maxBodyBytes(), config.maxImportBytes(), token));
+                        p.addLast(BodyLimit.AGGREGATOR, new BoundedAggregator(config.maxBodyBytes()));
                         // After the aggregator it sees whole requests only: a client trickling one slowly is
                         // closed like an idle one.
                         p.addLast("deadline", new ReadTimeoutHandler(REQUEST_SECONDS));
@@ -253,6 +268,43 @@ public final class AdminApi implements AutoCloseable {
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         lists.shutdownNow();
+    }
+
+    /**
+     * Picks each request's body bound before the aggregator sees it: {@code api.max-import-bytes} for a device
+     * import that carries the admin token, {@code api.max-body-bytes} for everything else (so nobody without the
+     * token can make the broker buffer more). Between requests the aggregator holds nothing, so it is swapped.
+     */
+    private static final class BodyLimit extends ChannelInboundHandlerAdapter {
+
+        static final String AGGREGATOR = "aggregator";
+
+        private final int normal;
+        private final int imports;
+        private final AdminToken token;
+        private int current;
+
+        BodyLimit(int normal, int imports, AdminToken token) {
+            this.normal = normal;
+            this.imports = imports;
+            this.token = token;
+            this.current = normal;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest request) {
+                boolean importing = request.method() == HttpMethod.POST
+                        && ApiHandler.rawPath(request.uri()).endsWith("/devices" + DevicesApi.IMPORT_PATH)
+                        && token.matches(ApiHandler.bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION)));
+                int want = importing ? imports : normal;
+                if (want != current) {
+                    ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new BoundedAggregator(want));
+                    current = want;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** HttpObjectAggregator whose 413 is the API's JSON error, audited, and closes the connection. */

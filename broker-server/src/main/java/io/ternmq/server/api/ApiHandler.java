@@ -49,7 +49,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger AUDIT_LOG = LoggerFactory.getLogger(AUDIT);
 
     /** A request taken off Netty's buffers, so it can wait for its turn. */
-    private record Incoming(HttpMethod method, String uri, String authorization, byte[] body, boolean keepAlive) {
+    private record Incoming(HttpMethod method, String uri, String authorization, String contentType, byte[] body,
+                            boolean keepAlive) {
     }
 
     private final List<Route> routes;
@@ -70,7 +71,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         Incoming incoming = new Incoming(request.method(), request.uri(),
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()),
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                ByteBufUtil.getBytes(request.content()),
                 HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess());
         if (!request.decoderResult().isSuccess()) {
             if (busy) {
@@ -134,7 +136,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 throw ApiException.unavailable("starting", "the broker is starting or stopping; try again");
             }
             answer = route.endpoint().handle(new ApiRequest(incoming.method(), path, params, uri.parameters(),
-                    incoming.body(), remote));
+                    incoming.contentType(), incoming.body(), remote));
         } catch (IllegalArgumentException e) {
             // A malformed %-escape in the path or the query: the caller's mistake, not the broker's.
             answer = CompletableFuture.failedFuture(new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-request",
@@ -206,7 +208,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         AUDIT_LOG.info("{} {} {} {}", Views.address(ctx.channel().remoteAddress()), method, LogText.of(path), status);
     }
 
-    private static String bearer(String authorization) {
+    static String bearer(String authorization) {
         if (authorization == null || authorization.length() < 7
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;

@@ -12,10 +12,11 @@ import tools.jackson.databind.JsonNode;
  * One API call as the endpoints see it: the matched route's path parameters (decoded), the query, the body.
  * The query helpers check each parameter and throw a 400 that names it.
  *
- * @param pathParams the values of the route's {@code {...}} segments, in order
+ * @param pathParams  the values of the route's {@code {...}} segments, in order
+ * @param contentType the Content-Type header, or null
  */
 record ApiRequest(HttpMethod method, String path, List<String> pathParams, Map<String, List<String>> query,
-                  byte[] body, InetSocketAddress remote) {
+                  String contentType, byte[] body, InetSocketAddress remote) {
 
     String pathParam(int i) {
         return pathParams.get(i);

@@ -34,6 +34,9 @@ import io.ternmq.transport.tcp.tls.TlsFront;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.server.rrpc.Rrpc;
+import java.util.function.IntSupplier;
 
 /**
  * The broker's meters in Micrometer's Prometheus registry, for {@code /metrics} and {@code /api/v1/stats}. The
@@ -121,6 +124,31 @@ public final class BrokerMeters implements AutoCloseable {
                 .description("persistent sessions waiting for their client").register(registry);
         Gauge.builder("ternmq.subscriptions", trie, TopicTrie::size).description("subscriptions, shared included")
                 .register(registry);
+        counter("ternmq.sign.ins.busy", "CONNECTs refused with 0x89 / 0x03: the sign-in queue was full (auth.max-pending)",
+                m.signInsBusy, Tags.empty());
+        counter("ternmq.publishes.denied", "PUBLISHes the client may not make (its device rule or the ACL file)",
+                m.publishesDenied, Tags.empty());
+        counter("ternmq.subscriptions.denied", "SUBSCRIBE filters the client may not use", m.subscriptionsDenied,
+                Tags.empty());
+        counter("ternmq.deliveries.denied", "messages an ACL read rule kept from a subscriber", m.deliveriesDenied,
+                Tags.empty());
+    }
+
+    /** Devices online, sign-ins waiting, RRPC. */
+    public void bindAccess(DevicePresence presence, IntSupplier signInsWaiting, Rrpc rrpc) {
+        Gauge.builder("ternmq.devices.online", presence, DevicePresence::online)
+                .description("devices with a live connection").register(registry);
+        FunctionCounter.builder("ternmq.devices.taken.over", presence, DevicePresence::takenOver)
+                .description("device connections closed by a sign-in of the same device").register(registry);
+        Gauge.builder("ternmq.sign.ins.waiting", signInsWaiting, IntSupplier::getAsInt)
+                .description("sign-ins waiting for a sign-in thread").register(registry);
+        Gauge.builder("ternmq.rrpc.waiting", rrpc, Rrpc::waiting).description("RRPC calls waiting for their device")
+                .register(registry);
+        counter("ternmq.rrpc.calls", "RRPC calls made", rrpc.calls, Tags.empty());
+        counter("ternmq.rrpc.refused", "RRPC calls refused with 429 (api.rrpc-max-pending)", rrpc.refused,
+                Tags.empty());
+        counter("ternmq.rrpc.late", "RRPC responses nobody waited for (late, unknown or from another client): dropped",
+                rrpc.late, Tags.empty());
     }
 
     /** The session store's size and syncs, when sessions are kept in RocksDB. */

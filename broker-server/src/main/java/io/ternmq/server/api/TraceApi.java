@@ -29,7 +29,7 @@ final class TraceApi {
 
     record Event(Instant time, String kind, String clientId, String protocolVersion, String transport, String topic,
                  Integer qos, Integer payloadBytes, List<List<String>> userProperties, String contentType,
-                 String responseTopic, String correlationDataBase64) {
+                 String responseTopic, String correlationDataBase64, String identity, String provider) {
 
         static Event of(TraceEvent e) {
             boolean publish = e.kind() == TraceEvent.Kind.PUBLISH;
@@ -37,7 +37,8 @@ final class TraceApi {
             return new Event(e.time(), e.kind().name(), e.clientId(), MessageTrace.versionName(e.protocolLevel()), e.transport(),
                     e.topic(), publish ? e.qos() : null, publish ? e.payloadBytes() : null,
                     Views.pairs(e.userProperties()), e.properties().contentType(), e.properties().responseTopic(),
-                    correlation == null ? null : Base64.getEncoder().encodeToString(correlation));
+                    correlation == null ? null : Base64.getEncoder().encodeToString(correlation), e.identity(),
+                    e.provider());
         }
     }
 

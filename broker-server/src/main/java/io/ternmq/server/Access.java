@@ -1,0 +1,146 @@
+package io.ternmq.server;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ternmq.auth.Acl;
+import io.ternmq.auth.AnonymousProvider;
+import io.ternmq.auth.DeviceProvider;
+import io.ternmq.auth.FileFormatException;
+import io.ternmq.auth.FileWatch;
+import io.ternmq.auth.PasswordFileProvider;
+import io.ternmq.auth.ProviderChain;
+import io.ternmq.auth.X509Provider;
+import io.ternmq.auth.acl.AclFile;
+import io.ternmq.auth.device.DeviceRegistry;
+import io.ternmq.auth.limit.SignInLimiter;
+import io.ternmq.auth.password.PasswordFile;
+import io.ternmq.config.AuthConfig;
+import io.ternmq.config.BrokerConfig;
+import io.ternmq.config.ConfigException;
+import io.ternmq.core.auth.DeviceId;
+import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.auth.SignIn;
+import io.ternmq.core.connection.Connection;
+import io.ternmq.store.RocksStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may connect, wired from the {@code auth} section: the device registry in the store, the password and ACL
+ * files (re-read when they change), the providers in their order, the failed sign-in limit and the bounded
+ * executor sign-ins run on. A file that cannot be read or parsed at start-up stops it, naming its key.
+ */
+final class Access implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Access.class);
+
+    final DeviceRegistry registry;
+    final DevicePresence presence = new DevicePresence();
+    final SignIn signIn;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService files;
+    private final List<FileWatch<?>> watches = new ArrayList<>();
+
+    private Access(BrokerConfig config, RocksStore store, boolean anonymousAllowed) {
+        AuthConfig auth = config.auth();
+        registry = new DeviceRegistry(store);
+        files = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ternmq-auth-files", true));
+        int threads = auth.threads() > 0 ? auth.threads() : Runtime.getRuntime().availableProcessors();
+        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(auth.maxPending()), new DefaultThreadFactory("ternmq-sign-in", true));
+        try {
+            Supplier<PasswordFile> passwords = auth.passwordFile().isEmpty() ? null
+                    : watch("auth.password-file", auth.passwordFile().get(), PasswordFile::load, auth);
+            if (auth.uses("password-file") && passwords == null) {
+                throw ConfigException.invalidValue("auth.password-file", "none",
+                        "the path of a password file, since auth.providers lists password-file",
+                        "the merged configuration");
+            }
+            Acl acl = auth.aclFile().isEmpty() ? Acl.NONE
+                    : new Acl(watch("auth.acl-file", auth.aclFile().get(), AclFile::load, auth));
+            List<ProviderChain.Provider> providers = new ArrayList<>();
+            for (String name : auth.providers()) {
+                providers.add(switch (name) {
+                    case "device" -> new DeviceProvider(registry);
+                    case "password-file" -> new PasswordFileProvider(passwords, acl);
+                    case "x509" -> new X509Provider(auth.x509Identity(), registry, passwords, acl);
+                    case "anonymous" -> new AnonymousProvider(anonymousAllowed, acl);
+                    default -> throw new IllegalStateException("unknown provider " + name);
+                });
+            }
+            SignInLimiter limiter = new SignInLimiter(auth.maxFailuresPerMinute(), auth.blockTime().toMillis());
+            signIn = new SignIn(new ProviderChain(providers, limiter, System::currentTimeMillis,
+                    config.log().repeatInterval()), executor, presence);
+            LOG.info("sign-in providers: {}{}", String.join(", ", auth.providers()),
+                    auth.uses("anonymous") && !anonymousAllowed
+                            ? " (anonymous clients refused: a listener is on a non-loopback address)" : "");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static Access open(BrokerConfig config, RocksStore store, boolean anonymousAllowed) {
+        Access access = new Access(config, store, anonymousAllowed);
+        // Last online: when a device came and when it went, and from where.
+        access.presence.listener(new DevicePresence.Listener() {
+            @Override
+            public void online(DeviceId device, Connection connection) {
+                record(device, connection);
+            }
+
+            @Override
+            public void offline(DeviceId device, Connection connection) {
+                record(device, connection);
+            }
+
+            private void record(DeviceId device, Connection connection) {
+                access.registry.online(device.productKey(), device.deviceName(), System.currentTimeMillis(),
+                        String.valueOf(connection.remoteAddress()));
+            }
+        });
+        return access;
+    }
+
+    /** Sign-ins waiting for a thread now. */
+    int waiting() {
+        return executor.getQueue().size();
+    }
+
+    private <T> Supplier<T> watch(String key, Path file, FileWatch.Loader<T> loader, AuthConfig auth) {
+        try {
+            long period = auth.reloadInterval().toMillis();
+            if (period == 0) {
+                T once = loader.load(file);
+                return () -> once;
+            }
+            FileWatch<T> watch = FileWatch.start(file, loader, files, period);
+            watches.add(watch);
+            return watch::current;
+        } catch (IOException e) {
+            throw ConfigException.invalidValue(key, file.toString(), "a readable file (" + e + ")",
+                    "the merged configuration");
+        } catch (FileFormatException e) {
+            throw ConfigException.invalidValue(key, file.toString(), "a valid file: " + e.getMessage(),
+                    "the merged configuration");
+        }
+    }
+
+    @Override
+    public void close() {
+        watches.forEach(FileWatch::close);
+        files.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}
