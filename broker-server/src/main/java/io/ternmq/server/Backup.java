@@ -1,7 +1,6 @@
 package io.ternmq.server;
 
 import io.ternmq.config.BrokerConfig;
-import io.ternmq.config.Durability;
 import io.ternmq.store.DurableSessionStore;
 import io.ternmq.store.RocksStore;
 import io.ternmq.store.StoreFailure;
@@ -44,9 +43,6 @@ final class Backup {
 
     /** The command: checkpoints the store of this configuration's data directory into {@code target}. */
     static Result run(BrokerConfig config, Path target) {
-        if (config.storage().durability() == Durability.MEMORY) {
-            throw new BackupException("storage.durability is memory: this broker keeps no store to back up");
-        }
         Path store = config.dataDir().resolve(SessionStorage.STORE_DIRECTORY);
         Path absolute = checkTarget(target);
         DataDirectory held = Files.isDirectory(config.dataDir()) ? DataDirectory.tryLock(config.dataDir()) : null;

@@ -78,12 +78,6 @@ class BackupIT {
             assertEquals(1, command.awaitExit(60));
             assertTrue(String.join("\n", command.output).contains("there is no store in"), command.output.toString());
         }
-        try (JarProcess command = JarProcess.start(dir, Map.of("TERNMQ_STORAGE_DURABILITY", "memory"), "backup",
-                dir.resolve("b2").toString(), "--data-dir", data.toString())) {
-            assertEquals(1, command.awaitExit(60));
-            assertTrue(String.join("\n", command.output).contains("storage.durability is memory"),
-                    command.output.toString());
-        }
         try (JarProcess command = JarProcess.start(dir, Map.of(), "backup")) {
             assertEquals(2, command.awaitExit(60));
             assertTrue(String.join("\n", command.output).contains("ternmq backup DIR"), command.output.toString());
