@@ -3,7 +3,7 @@ package io.ternmq.server;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.LimitsConfig;
-import io.ternmq.core.auth.SignIn;
+import io.ternmq.core.protocol.SignIn;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.protocol.Disconnector;

@@ -4,7 +4,7 @@ import io.ternmq.config.BrokerConfig;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.ListenersConfig;
 import io.ternmq.core.auth.Authenticator;
-import io.ternmq.core.auth.SignIn;
+import io.ternmq.core.protocol.SignIn;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.server.api.AdminApi;
 import io.ternmq.server.api.BrokerMeters;

@@ -142,6 +142,34 @@ class DevicesIT {
     }
 
     @Test
+    void theTraceAndTheAuditLogNameWhoSignedInAndThroughWhichProvider() throws Exception {
+        LinkDevice gauge = register(api, PK, "gauge-01");
+        api.put("/api/v1/trace", "{\"clientId\": \"g1\", \"enabled\": true}");
+        ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("ternmq.audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try (PahoClients.Client device = PahoClients.connect(broker, gauge.presented("g1", "hmacsha1"),
+                gauge.options3("g1", "hmacsha1"))) {
+            JsonNode events = api.get("/api/v1/trace?clientId=g1").json().get("data");
+            JsonNode connect = events.get(events.size() - 1);
+            assertEquals("CONNECT", connect.get("kind").stringValue());
+            assertEquals(PK + "/gauge-01", connect.get("identity").stringValue());
+            assertEquals("device", connect.get("provider").stringValue());
+        } finally {
+            audit.detachAppender(lines);
+        }
+        List<String> logged = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .toList();
+        assertTrue(logged.stream().anyMatch(l -> l.startsWith("sign-in of g1 from ") && l.endsWith(
+                ": " + PK + "/gauge-01 by device")), logged.toString());
+        assertTrue(logged.stream().noneMatch(l -> l.contains(gauge.secret())
+                || l.contains(gauge.password("g1", "hmacsha1", "1700000000000"))), "never a secret or a password");
+    }
+
+    @Test
     void wrongSecretUnknownDeviceDisabledDeviceAndSecuremode2OverTcpAreRefused() throws Exception {
         LinkDevice valve = register(api, PK, "valve-01");
         LinkDevice forged = new LinkDevice(PK, "valve-01", "not-the-secret");

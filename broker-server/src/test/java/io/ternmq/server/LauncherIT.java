@@ -1,5 +1,6 @@
 package io.ternmq.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,11 +72,27 @@ class LauncherIT {
     }
 
     @Test
-    void nonLoopbackBindWithoutAllowAnonymousRefusesToStart() throws Exception {
-        try (JarProcess p = JarProcess.start(dir, Map.of(), "--bind", "0.0.0.0", "--tcp-port",
-                Integer.toString(TestBroker.freePort()))) {
+    void nonLoopbackBindWithOnlyTheAnonymousProviderAndWithoutAllowAnonymousRefusesToStart() throws Exception {
+        try (JarProcess p = JarProcess.start(dir, Map.of("TERNMQ_AUTH_PROVIDERS", "anonymous"), "--bind", "0.0.0.0",
+                "--tcp-port", Integer.toString(TestBroker.freePort()))) {
             assertEquals(2, p.awaitExit(30));
             assertOneLineNaming(p, "listeners.bind", "0.0.0.0");
+        }
+    }
+
+    @Test
+    void nonLoopbackBindWithTheDefaultProvidersStartsAndRefusesAnonymousClients() throws Exception {
+        int port = TestBroker.freePort();
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "--bind", "0.0.0.0", "--tcp-port",
+                Integer.toString(port), "--tls-port", "0")) {
+            assertTrue(p.awaitLine("ternmq ready", 60_000), p.output.toString());
+            assertTrue(p.output.stream().anyMatch(l -> l.contains("anonymous clients refused")), p.output.toString());
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(RawMqtt.connectPacket("anon", 60));
+                assertArrayEquals(new byte[] {0x20, 0x02, 0x00, 0x05}, socket.getInputStream().readNBytes(4),
+                        "3.1.1: 0x05 not authorized; devices still sign in");
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.Authenticator;
 import io.ternmq.core.auth.ConnectRequest;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

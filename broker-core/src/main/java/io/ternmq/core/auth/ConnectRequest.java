@@ -1,6 +1,6 @@
 package io.ternmq.core.auth;
 
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import java.net.SocketAddress;
 
 /**

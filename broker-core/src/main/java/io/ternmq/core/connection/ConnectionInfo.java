@@ -1,6 +1,7 @@
 package io.ternmq.core.connection;
 
 import io.ternmq.core.auth.Identity;
+import io.ternmq.core.auth.TlsIdentity;
 
 /**
  * What a connection said about itself at CONNECT, for an operator (the admin API): fixed for its life.

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.ternmq.core.auth.SignIn;
 import io.ternmq.core.codec.MqttFrameDecoder;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;

@@ -24,7 +24,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.ternmq.auth.device.DeviceRegistry;
 import io.ternmq.config.ApiConfig;
 import io.ternmq.config.BrokerConfig;
-import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.session.DevicePresence;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.routing.Router;

@@ -34,7 +34,7 @@ import io.ternmq.transport.tcp.tls.TlsFront;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.session.DevicePresence;
 import io.ternmq.server.rrpc.Rrpc;
 import java.util.function.IntSupplier;
 

@@ -8,7 +8,7 @@ import io.ternmq.auth.device.DeviceException;
 import io.ternmq.auth.device.DeviceRegistry;
 import io.ternmq.auth.device.NewDevice;
 import io.ternmq.core.auth.DeviceId;
-import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.session.DevicePresence;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.trace.MessageTrace;

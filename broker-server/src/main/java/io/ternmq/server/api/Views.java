@@ -3,7 +3,7 @@ package io.ternmq.server.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.connection.ConnectionInfo;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.session.Session;
 import io.ternmq.core.session.StoredSubscription;

@@ -4,7 +4,7 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ternmq.core.auth.DeviceId;
-import io.ternmq.core.auth.DevicePresence;
+import io.ternmq.core.session.DevicePresence;
 import io.ternmq.core.connection.Connection;
 import io.ternmq.core.message.PublishMessage;
 import io.ternmq.core.routing.PublishInterceptor;

@@ -7,7 +7,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.ternmq.core.connection.PeerAddress;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

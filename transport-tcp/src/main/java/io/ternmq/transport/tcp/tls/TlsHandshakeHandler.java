@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import io.ternmq.tls.ErrorText;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;

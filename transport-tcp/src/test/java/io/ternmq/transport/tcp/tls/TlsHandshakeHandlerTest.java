@@ -19,7 +19,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import io.ternmq.tls.Pki;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package io.ternmq.core.auth;
+package io.ternmq.core.protocol;
 
+import io.ternmq.core.auth.Authenticator;
+import io.ternmq.core.session.DevicePresence;
 import java.util.concurrent.Executor;
 
 /**

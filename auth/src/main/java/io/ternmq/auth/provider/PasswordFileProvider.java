@@ -1,4 +1,4 @@
-package io.ternmq.auth;
+package io.ternmq.auth.provider;
 
 import io.ternmq.auth.password.PasswordFile;
 import io.ternmq.core.auth.AuthResult;

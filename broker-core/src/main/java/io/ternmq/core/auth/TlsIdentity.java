@@ -1,4 +1,4 @@
-package io.ternmq.core.connection;
+package io.ternmq.core.auth;
 
 import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;

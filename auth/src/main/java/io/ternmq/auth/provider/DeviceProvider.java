@@ -1,4 +1,4 @@
-package io.ternmq.auth;
+package io.ternmq.auth.provider;
 
 import io.ternmq.auth.device.Device;
 import io.ternmq.auth.device.DeviceRegistry;

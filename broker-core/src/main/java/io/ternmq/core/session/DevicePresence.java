@@ -1,5 +1,6 @@
-package io.ternmq.core.auth;
+package io.ternmq.core.session;
 
+import io.ternmq.core.auth.DeviceId;
 import io.ternmq.core.connection.CloseReason;
 import io.ternmq.core.connection.Connection;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package io.ternmq.auth;
+package io.ternmq.auth.provider;
 
 import io.ternmq.auth.device.Device;
 import io.ternmq.auth.device.DeviceRegistry;
@@ -8,7 +8,7 @@ import io.ternmq.core.auth.AuthResult;
 import io.ternmq.core.auth.ConnectRequest;
 import io.ternmq.core.auth.DeviceId;
 import io.ternmq.core.auth.Identity;
-import io.ternmq.core.connection.TlsIdentity;
+import io.ternmq.core.auth.TlsIdentity;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.naming.InvalidNameException;
