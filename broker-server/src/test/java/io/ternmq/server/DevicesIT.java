@@ -196,6 +196,49 @@ class DevicesIT {
         }
     }
 
+    @Test
+    void securemode2SignsInOverTls() throws Exception {
+        LinkDevice safe = register(api, PK, "safe-01");
+        MqttConnectOptions options = PahoClients.options(MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+        options.setUserName(safe.username());
+        options.setPassword(safe.password("t1", "hmacsha256", "42").toCharArray());
+        options.setSocketFactory(TlsClients.trusting(broker.certificate()).getSocketFactory());
+        try (PahoClients.Client tls = PahoClients.connect(broker, safe.clientId("t1", 2, "hmacsha256", "42"),
+                withUri(options))) {
+            assertEquals("tls", api.get("/api/v1/products/" + PK + "/devices/safe-01").json().get("connection")
+                    .get("transport").stringValue());
+        }
+    }
+
+    /** Paho connects where its server URIs say: here the TLS listener. */
+    private static MqttConnectOptions withUri(MqttConnectOptions options) {
+        options.setServerURIs(new String[] {"ssl://localhost:" + broker.tlsPort});
+        return options;
+    }
+
+    @Test
+    void aFleetOf100000DevicesImportsInOneCall() throws Exception {
+        StringBuilder csv = new StringBuilder("deviceName,deviceSecret\n");
+        for (int i = 0; i < 100_000; i++) {
+            csv.append("fleet-").append(i).append(i % 2 == 0 ? ",given-" + i : ",").append('\n');
+        }
+        ApiClient.Reply imported = api.send("POST", "/api/v1/products/a1fleet/devices:import", csv.toString(),
+                "text/csv");
+        assertEquals(200, imported.status(), imported.text().substring(0, Math.min(300, imported.text().length())));
+        assertEquals(100_000, imported.json().get("created").intValue());
+        assertEquals(100_000, imported.json().get("devices").size(), "every secret, given or generated, once");
+        assertEquals("given-99998", imported.json().get("devices").get(99_998).get("deviceSecret").stringValue());
+        LinkDevice last = new LinkDevice("a1fleet", "fleet-99999",
+                imported.json().get("devices").get(99_999).get("deviceSecret").stringValue());
+        try (PahoClients.Client device = PahoClients.connect(broker, last.presented("f1", "hmacsha1"),
+                last.options3("f1", "hmacsha1"))) {
+            assertTrue(device.paho.isConnected(), "an imported device signs in with its generated secret");
+        }
+        ApiClient.Reply tooBigWithoutToken = api.withToken("wrong-token-wrong-token")
+                .send("POST", "/api/v1/products/a1fleet/devices:import", csv.substring(0, 100_000), "text/csv");
+        assertEquals(413, tooBigWithoutToken.status(), "without the token the body is held to api.max-body-bytes");
+    }
+
     private static org.eclipse.paho.mqttv5.client.MqttConnectionOptions withPassword5(LinkDevice d, String id,
                                                                                      String timestamp) {
         org.eclipse.paho.mqttv5.client.MqttConnectionOptions o = Paho5.options(true, 0L);
