@@ -22,6 +22,7 @@ import io.ternmq.core.protocol.SignIn;
 import io.ternmq.core.session.DevicePresence;
 import io.ternmq.store.RocksStore;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +44,16 @@ import org.slf4j.LoggerFactory;
 final class Access implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Access.class);
+    static final int MAX_RECORDS = 100_000;
 
     final DeviceRegistry registry;
     final DevicePresence presence = new DevicePresence();
     final SignIn signIn;
     private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor slowExecutor;
+    /** Last-online records, written off the event loops; when it falls behind, records are dropped and counted. */
+    private final ThreadPoolExecutor records;
+    final LongAdder recordsDropped = new LongAdder();
     private final ScheduledExecutorService files;
     private final List<FileWatch<?>> watches = new ArrayList<>();
 
@@ -57,6 +64,11 @@ final class Access implements AutoCloseable {
         int threads = auth.threads() > 0 ? auth.threads() : Runtime.getRuntime().availableProcessors();
         executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(auth.maxPending()), new DefaultThreadFactory("ternmq-sign-in", true));
+        // Password hashes wait in a queue of their own: a flood of them does not hold up devices' sign-ins.
+        slowExecutor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(auth.maxPending()), new DefaultThreadFactory("ternmq-password", true));
+        records = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_RECORDS),
+                new DefaultThreadFactory("ternmq-registry", true), (task, pool) -> recordsDropped.increment());
         try {
             Supplier<PasswordFile> passwords = auth.passwordFile().isEmpty() ? null
                     : watch("auth.password-file", auth.passwordFile().get(), PasswordFile::load, auth);
@@ -79,7 +91,7 @@ final class Access implements AutoCloseable {
             }
             SignInLimiter limiter = new SignInLimiter(auth.maxFailuresPerMinute(), auth.blockTime().toMillis());
             signIn = new SignIn(new ProviderChain(providers, limiter, System::currentTimeMillis,
-                    config.log().repeatInterval()), executor, presence);
+                    config.log().repeatInterval()), executor, slowExecutor, presence);
             LOG.info("sign-in providers: {}{}", String.join(", ", auth.providers()),
                     auth.uses("anonymous") && !anonymousAllowed
                             ? " (anonymous clients refused: a listener is on a non-loopback address)" : "");
@@ -104,16 +116,21 @@ final class Access implements AutoCloseable {
             }
 
             private void record(DeviceId device, Connection connection) {
-                access.registry.online(device.productKey(), device.deviceName(), System.currentTimeMillis(),
-                        String.valueOf(connection.remoteAddress()));
+                long at = System.currentTimeMillis();
+                String address = connection.remoteAddress() instanceof InetSocketAddress inet
+                        ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                        : String.valueOf(connection.remoteAddress());
+                // On the device's event loop: the store write happens on the registry's own thread.
+                access.records.execute(() -> access.registry.online(device.productKey(), device.deviceName(), at,
+                        address));
             }
         });
         return access;
     }
 
-    /** Sign-ins waiting for a thread now. */
+    /** Sign-ins waiting for a thread now, quick and slow. */
     int waiting() {
-        return executor.getQueue().size();
+        return executor.getQueue().size() + slowExecutor.getQueue().size();
     }
 
     private <T> Supplier<T> watch(String key, Path file, FileWatch.Loader<T> loader, AuthConfig auth) {
@@ -139,8 +156,13 @@ final class Access implements AutoCloseable {
     public void close() {
         watches.forEach(FileWatch::close);
         files.shutdownNow();
-        if (executor != null) {
-            executor.shutdownNow();
+        executor.shutdownNow();
+        slowExecutor.shutdownNow();
+        records.shutdown(); // what is queued is written: it is small
+        try {
+            records.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -150,13 +150,13 @@ public final class TernMq implements AutoCloseable {
         BrokerMeters meters = new BrokerMeters();
         // The PUBACK latency timer is the one meter written per message: only while someone can read it.
         SignIn signIn = authenticator == null ? access.signIn
-                : new SignIn(authenticator, access.signIn.executor(), access.presence);
+                : new SignIn(authenticator, access.signIn.executor(), access.signIn.slowExecutor(), access.presence);
         Engine engine = new Engine(config, signIn, storage.sessions(), loops.workers(),
                 ports.httpPort() != 0 ? meters.pubAckLatency() : BrokerMetrics.Latency.NONE);
         Rrpc rrpc = new Rrpc(engine.router, access.presence, config.api().rrpcMaxPending());
         engine.router.interceptor(rrpc); // RRPC responses are the waiting call's, not the subscribers'
         meters.bindEngine(engine.metrics, engine.registry, engine.trie);
-        meters.bindAccess(access.presence, access::waiting, rrpc);
+        meters.bindAccess(access.presence, access::waiting, access.recordsDropped, rrpc);
         meters.bindRuntime(loops.workers());
         if (storage.durable() != null) {
             meters.bindStore(storage.durable());

@@ -22,6 +22,12 @@ public final class PasswordFileProvider implements ProviderChain.Provider {
         return "password-file";
     }
 
+    /** PBKDF2-SHA512: milliseconds of CPU per sign-in. */
+    @Override
+    public boolean slow() {
+        return true;
+    }
+
     @Override
     public boolean claims(ConnectRequest request) {
         return request.username() != null;

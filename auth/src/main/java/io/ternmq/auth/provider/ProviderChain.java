@@ -33,6 +33,11 @@ public final class ProviderChain implements Authenticator {
         boolean claims(ConnectRequest request);
 
         AuthResult authenticate(ConnectRequest request);
+
+        /** True when judging costs real CPU (a password hash): such sign-ins wait in a queue of their own. */
+        default boolean slow() {
+            return false;
+        }
     }
 
     private static final Logger AUDIT = LoggerFactory.getLogger("ternmq.audit");
@@ -56,6 +61,17 @@ public final class ProviderChain implements Authenticator {
     public String sessionClientId(String presented) {
         // With the device provider a Link SDK client id's parameters are not part of the session's id.
         return linkClientIds ? LinkSignIn.bareClientId(presented) : presented;
+    }
+
+    /** The provider that will judge it hashes a password; a banned address's attempts are quick either way. */
+    @Override
+    public boolean slow(ConnectRequest request) {
+        for (Provider provider : providers) {
+            if (provider.claims(request)) {
+                return provider.slow();
+            }
+        }
+        return false;
     }
 
     @Override

@@ -23,4 +23,13 @@ public interface Authenticator {
     default boolean inline() {
         return false;
     }
+
+    /**
+     * True when judging this CONNECT costs real CPU (a password hash): it then waits in the slow executor's queue,
+     * so a flood of them does not hold up the quick sign-ins (a device's HMAC, an anonymous client). Asked on the
+     * event loop: from the CONNECT's shape alone.
+     */
+    default boolean slow(ConnectRequest request) {
+        return false;
+    }
 }

@@ -47,6 +47,7 @@ final class ConnectAcceptor {
     private final PlatformPolicy policy;
     private final Authenticator authenticator;
     private final Executor signInExecutor;
+    private final Executor slowSignInExecutor;
     private final DevicePresence presence;
     private final SessionRegistry registry;
     private final ProtocolHandlers handlers;
@@ -59,6 +60,7 @@ final class ConnectAcceptor {
         this.policy = policy;
         this.authenticator = signIn.authenticator();
         this.signInExecutor = signIn.executor();
+        this.slowSignInExecutor = signIn.slowExecutor();
         this.presence = signIn.presence();
         this.registry = registry;
         this.handlers = handlers;
@@ -154,7 +156,7 @@ final class ConnectAcceptor {
         prelude.hold(ctx);
         ReferenceCountUtil.retain(connect);
         try {
-            signInExecutor.execute(() -> {
+            (authenticator.slow(request) ? slowSignInExecutor : signInExecutor).execute(() -> {
                 AuthResult auth = authenticate(request);
                 EventExecutor loop = ctx.executor();
                 if (loop.inEventLoop()) {

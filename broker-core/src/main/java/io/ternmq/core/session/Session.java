@@ -53,7 +53,7 @@ public final class Session {
     private final int maxInflight;
 
     private volatile Connection connection;
-    /** The read rules of the client that last connected (an ACL file user), with their cache; null: all. */
+    /** The read rules of the client connected now (an ACL file user), with their cache; null: all. */
     private CachedPermissions receive;
     /**
      * Packet ids in flight from an earlier connection that this connection has not been resent yet, because its
@@ -311,10 +311,6 @@ public final class Session {
         if (discarded) {
             return false;
         }
-        if (receive != null && !receive.mayReceive(delivery.message().topic())) {
-            metrics.deliveriesDenied.increment(); // an ACL read rule: taken, never sent
-            return true;
-        }
         if (connection == null) {
             if (delivery.qos() == 0) {
                 metrics.droppedOffline.increment();
@@ -405,6 +401,11 @@ public final class Session {
     private void send(Delivery delivery) {
         if (delivery.message().expired(System.nanoTime())) {
             metrics.droppedExpired.increment(); // MQTT-3.3.2-5: expired before onward delivery started
+            return;
+        }
+        if (receive != null && !receive.mayReceive(delivery.message().topic())) {
+            // An ACL read rule of the client connected now: also for what was queued before it signed in.
+            metrics.deliveriesDenied.increment();
             return;
         }
         int packetId = delivery.qos() > 0 ? nextPacketId() : 0;

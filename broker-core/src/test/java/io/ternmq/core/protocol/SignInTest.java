@@ -59,6 +59,37 @@ class SignInTest {
     }
 
     @Test
+    void slowSignInsWaitInAQueueOfTheirOwn() {
+        List<Runnable> quick = new ArrayList<>();
+        List<Runnable> slow = new ArrayList<>();
+        Authenticator hashing = new Authenticator() {
+            @Override
+            public AuthResult authenticate(io.ternmq.core.auth.ConnectRequest request) {
+                return AuthResult.ACCEPTED;
+            }
+
+            @Override
+            public boolean slow(io.ternmq.core.auth.ConnectRequest request) {
+                return request.clientId().startsWith("hash");
+            }
+        };
+        TestEngine broker = TestEngine.defaults().authenticator(hashing).signInExecutor(quick::add)
+                .slowSignInExecutor(slow::add).build();
+        WireClient hashed = WireClient.open(broker);
+        hashed.send(Packets.connect("hash-1", true, 60));
+        WireClient device = WireClient.open(broker);
+        device.send(Packets.connect("dev-1", true, 60));
+
+        assertEquals(1, slow.size(), "the password hash waits in the slow queue");
+        assertEquals(1, quick.size(), "the device does not wait behind it");
+        quick.remove(0).run();
+        assertEquals("20 02 00 00", device.read(), "the quick one is answered while the slow one still waits");
+        assertEquals("", hashed.read());
+        slow.remove(0).run();
+        assertEquals("20 02 00 00", hashed.read());
+    }
+
+    @Test
     void aRefusedSignInDropsWhatWasSentBehindIt() {
         List<Runnable> signIns = new ArrayList<>();
         TestEngine broker = TestEngine.defaults().authenticator(request -> AuthResult.BAD_CREDENTIALS)

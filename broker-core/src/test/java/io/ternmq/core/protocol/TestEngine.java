@@ -123,6 +123,7 @@ public final class TestEngine {
         private DeliveryQos deliveryQos = p.deliveryQos();
         private Authenticator authenticator = new AnonymousAuthenticator();
         private Executor signInExecutor = Runnable::run;
+        private Executor slowSignInExecutor;
         private final DevicePresence presence = new DevicePresence();
 
         private Builder() {
@@ -189,6 +190,12 @@ public final class TestEngine {
             return this;
         }
 
+        /** Where slow sign-ins (password hashes) run; default: the sign-in executor. */
+        public Builder slowSignInExecutor(Executor executor) {
+            this.slowSignInExecutor = executor;
+            return this;
+        }
+
         public DevicePresence presence() {
             return presence;
         }
@@ -205,7 +212,8 @@ public final class TestEngine {
         }
 
         public TestEngine build() {
-            return new TestEngine(config(), new SignIn(authenticator, signInExecutor, presence), 0);
+            return new TestEngine(config(), new SignIn(authenticator, signInExecutor,
+                    slowSignInExecutor != null ? slowSignInExecutor : signInExecutor, presence), 0);
         }
     }
 }

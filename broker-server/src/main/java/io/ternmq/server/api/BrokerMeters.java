@@ -135,13 +135,16 @@ public final class BrokerMeters implements AutoCloseable {
     }
 
     /** Devices online, sign-ins waiting, RRPC. */
-    public void bindAccess(DevicePresence presence, IntSupplier signInsWaiting, Rrpc rrpc) {
+    public void bindAccess(DevicePresence presence, IntSupplier signInsWaiting, LongAdder recordsDropped, Rrpc rrpc) {
         Gauge.builder("ternmq.devices.online", presence, DevicePresence::online)
                 .description("devices with a live connection").register(registry);
         FunctionCounter.builder("ternmq.devices.taken.over", presence, DevicePresence::takenOver)
                 .description("device connections closed by a sign-in of the same device").register(registry);
-        Gauge.builder("ternmq.sign.ins.waiting", signInsWaiting, IntSupplier::getAsInt)
+        // A method reference lives only as long as someone holds it: the gauge must, or it reads NaN after a GC.
+        Gauge.builder("ternmq.sign.ins.waiting", signInsWaiting, IntSupplier::getAsInt).strongReference(true)
                 .description("sign-ins waiting for a sign-in thread").register(registry);
+        counter("ternmq.devices.records.dropped", "last-online records not written: the registry's queue was full",
+                recordsDropped, Tags.empty());
         Gauge.builder("ternmq.rrpc.waiting", rrpc, Rrpc::waiting).description("RRPC calls waiting for their device")
                 .register(registry);
         counter("ternmq.rrpc.calls", "RRPC calls made", rrpc.calls, Tags.empty());

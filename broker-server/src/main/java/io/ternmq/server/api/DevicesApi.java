@@ -163,19 +163,14 @@ final class DevicesApi {
     private CompletionStage<ApiResponse> importDevices(ApiRequest r) {
         r.onlyQuery(Set.of());
         String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-        List<NewDevice> devices;
-        if (type.startsWith("text/csv")) {
-            try {
-                devices = DeviceRegistry.parseCsv(new String(r.body(), StandardCharsets.UTF_8));
-            } catch (DeviceException e) {
-                throw ApiException.badField(e.field() == null ? "body" : e.field(), e.getMessage());
-            }
-        } else if (type.startsWith("application/json")) {
-            devices = fromJson(r.json());
-        } else {
+        boolean csv = type.startsWith("text/csv");
+        if (!csv && !type.startsWith("application/json")) {
             throw ApiException.badField("Content-Type", "text/csv or application/json is required");
         }
+        // Parsing megabytes is work too: on the API's thread with the writes, not on the event loop.
         return off(() -> {
+            List<NewDevice> devices = csv ? DeviceRegistry.parseCsv(new String(r.body(), StandardCharsets.UTF_8))
+                    : fromJson(r.json());
             DeviceRegistry.ImportResult result = registry.importDevices(r.pathParam(0), devices);
             return ApiResponse.ok(new Imported(result.created().size(), result.created().stream()
                     .map(d -> new Created(d.productKey(), d.deviceName(), d.deviceSecret())).toList(),
@@ -247,7 +242,9 @@ final class DevicesApi {
                     if (e.kind() == DeviceException.Kind.CONFLICT) {
                         throw new ApiException(HttpResponseStatus.CONFLICT, "conflict", "deviceName", e.getMessage());
                     }
-                    throw ApiException.badField(e.field() == null ? "body" : e.field(), e.getMessage());
+                    // The registry's message names the field already.
+                    throw new ApiException(HttpResponseStatus.BAD_REQUEST, "invalid-field",
+                            e.field() == null ? "body" : e.field(), e.getMessage());
                 }
             }, blocking);
         } catch (RejectedExecutionException e) {

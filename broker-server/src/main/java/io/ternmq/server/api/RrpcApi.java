@@ -26,7 +26,7 @@ final class RrpcApi {
     static final long MIN_TIMEOUT = 1000;
     static final long MAX_TIMEOUT = 8000;
 
-    /** @param messageId 0 when the call was answered without a request (OFFLINE, HALFCONN) */
+    /** @param messageId a decimal string; null when the call was answered without a request (OFFLINE, HALFCONN) */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Answer(String rrpcCode, String messageId, String payloadBase64) {
     }
