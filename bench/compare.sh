@@ -24,6 +24,13 @@
 #   api          ternmq alone: p2p QoS 1 at 10 messages a second per publisher with the admin API off, and on with
 #                /metrics scraped every second, in turn, API_ROUNDS times (default 3): the broker's CPU per
 #                message in each; not in the default list
+#   signin       ternmq alone, one broker for the whole scenario (providers device,password-file,anonymous):
+#                connections per second (ternmq-bench churn: CONNECT, CONNACK, DISCONNECT, SIGNIN_CONCURRENCY
+#                clients at once, default 100) signed in three ways in turn: anonymous; as registered devices
+#                (SIGNIN_DEVICES, default 10,000, imported first through the admin API's CSV import with the
+#                admin token, then each signing in the Link SDK's way with hmacsha256); as a user of a password
+#                file made with `ternmq.jar passwd -b` before the start. SIGNIN_ROUNDS (default 1) times; not in
+#                the default list
 #
 # Each broker is started fresh for each scenario on a free loopback port (Mosquitto with a generated config:
 # persistence off, max_queued_messages 10000 and max_inflight_messages 32 as ternmq's defaults, one listener,
@@ -339,6 +346,66 @@ api_scenario() {
   } | tee "$OUT/api.table"
 }
 
+# signin: ternmq alone, one broker for all of it, with the providers device,password-file,anonymous: connections per
+# second under churn (every client connects, gets its CONNACK, disconnects and starts again) for three sign-ins in
+# turn: anonymous, devices (imported through the admin API before the runs; the Link SDK's hmacsha256 signature)
+# and a password file's user ($7$, PBKDF2-SHA512 at 10,000 iterations, written by ternmq passwd before the start).
+# The broker's CPU per connection is its CPU seconds during the measured run over the CONNACKs in it.
+signin_scenario() {
+  local concurrency=${SIGNIN_CONCURRENCY:-100} devices=${SIGNIN_DEVICES:-10000} rounds=${SIGNIN_ROUNDS:-1}
+  local dir created round mode f base token
+  dir=$(mktemp -d "$OUT/signin.XXXXXX")
+  java -jar "$TERNMQ_JAR" passwd -b "$dir/passwd" bench bench-password >/dev/null
+  awk -v n="$devices" 'BEGIN { srand(); for (i = 0; i < n; i++) { s = "";
+      for (j = 0; j < 4; j++) s = s sprintf("%08x", int(rand() * 4294967296)); printf "churn-%06d,%s\n", i, s } }' \
+    >"$dir/devices.csv"
+  BROKER_HTTP_PORT=$(free_port)
+  BROKER_ENV="TERNMQ_AUTH_PROVIDERS=device,password-file,anonymous TERNMQ_AUTH_PASSWORD_FILE=$dir/passwd" \
+    start_broker ternmq
+  token=$(cat "$BROKER_DIR/data/admin-token")
+  created=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: text/csv' --data-binary @"$dir/devices.csv" \
+    "http://127.0.0.1:$BROKER_HTTP_PORT/api/v1/products/bench/devices:import" | grep -o '"created":[0-9]*' | cut -d: -f2)
+  if [ "${created:-0}" != "$devices" ]; then
+    echo "the device import created ${created:-nothing}, not $devices devices" >&2
+    stop_broker
+    return 1
+  fi
+  echo "$devices devices imported; password file $dir/passwd"
+  for round in $(seq 1 "$rounds"); do
+    for mode in anonymous device password; do
+      local args=(churn --concurrency "$concurrency" --sign-in "$mode")
+      case $mode in
+        device) args+=(--product-key bench --devices "$dir/devices.csv") ;;
+        password) args+=(--username bench --password bench-password) ;;
+      esac
+      measure "$mode" "signin-$round" "${args[@]}"
+    done
+  done
+  stop_broker
+  BROKER_HTTP_PORT=0
+  echo
+  echo "load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "## signin: connections per second by sign-in (churn, $concurrency clients at once, one ternmq run)"
+  echo
+  {
+    echo "| round | sign-in | connections/s | against anonymous | connect p50 / p99 ms | refused | errors | broker CPU s | broker CPU µs per connection |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+    for round in $(seq 1 "$rounds"); do
+      base=$(value "$OUT/signin-$round-anonymous.json" connections.connect_rate)
+      for mode in anonymous device password; do
+        f="$OUT/signin-$round-$mode.json"
+        awk -v round="$round" -v mode="$mode" -v r="$(value "$f" connections.connect_rate)" -v base="$base" \
+          -v p50="$(value "$f" connect_ms.p50)" -v p99="$(value "$f" connect_ms.p99)" \
+          -v refused="$(value "$f" connections.refused)" -v errors="$(value "$f" connections.errors)" \
+          -v cpu="$(value "$f" broker.cpu_seconds)" -v n="$(value "$f" connections.connected)" 'BEGIN {
+            printf "| %d | %s | %.0f | %s | %.2f / %.2f | %d | %d | %.2f | %s |\n", round, mode, r,
+              (base > 0 ? sprintf("%.2f", r / base) : "-"), p50, p99, refused, errors, cpu,
+              (n > 0 ? sprintf("%.0f", cpu * 1e6 / n) : "-") }'
+      done
+    done
+  } | tee "$OUT/signin.table"
+}
+
 p2p_latency() {
   local rate=${P2P_LATENCY_RATE:-}
   if [ -z "$rate" ]; then
@@ -414,7 +481,8 @@ for s in "${SCENARIOS[@]}"; do
     fuzz) fuzz_scenario ;;
     durability) durability_scenario ;;
     api) api_scenario ;;
-    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz durability api)" >&2; exit 2 ;;
+    signin) signin_scenario ;;
+    *) echo "unknown scenario $s (p2p-sweep p2p-latency fanout fanin conn tls quic pub fuzz durability api signin)" >&2; exit 2 ;;
   esac
 done
 echo

@@ -33,6 +33,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private static final int SESSION_EXPIRY_SECONDS = 3600;
 
     private final String clientId;
+    private final Credentials.Login login;
     private final Options options;
     private final Stats stats;
     private final String filter;
@@ -49,7 +50,14 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
      * @param publisher the publishing side of a publisher, else null
      */
     BenchClient(String clientId, Options options, Stats stats, String filter, Streams streams, Publisher publisher) {
-        this.clientId = clientId;
+        this(new Credentials.Login(clientId, null, null), options, stats, filter, streams, publisher);
+    }
+
+    /** With what the client signs in with: its client id, and the user name and password if it has them. */
+    BenchClient(Credentials.Login login, Options options, Stats stats, String filter, Streams streams,
+                Publisher publisher) {
+        this.clientId = login.clientId();
+        this.login = login;
         this.options = options;
         this.stats = stats;
         this.filter = filter;
@@ -87,7 +95,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
                 .clientId(clientId)
                 .protocolVersion(options.mqttVersion() == 5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1)
                 .cleanSession(options.cleanSession())
-                .keepAlive(options.keepalive());
+                .keepAlive(options.keepalive())
+                .username(login.username())
+                .password(login.password());
         if (options.mqttVersion() == 5 && !options.cleanSession()) {
             MqttProperties properties = new MqttProperties();
             properties.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
@@ -127,6 +137,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private void connAck(ChannelHandlerContext ctx, MqttConnAckMessage connAck) {
         MqttConnectReturnCode code = connAck.variableHeader().connectReturnCode();
         if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            stats.refused.increment();
             fail(ctx, "CONNACK " + code);
             return;
         }

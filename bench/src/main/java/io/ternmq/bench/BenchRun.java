@@ -5,12 +5,16 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One load run: subscribers connect and subscribe first, then publishers, then (conn) the idle connections;
  * the publishers publish for the duration; the run waits for what is still on its way (at most --drain) and
- * reads the counters before any client is closed.
+ * reads the counters before any client is closed. churn is a loop of short connections instead ({@link Churn}).
  */
 final class BenchRun {
 
@@ -20,6 +24,7 @@ final class BenchRun {
     private final PrintStream out;
     private final Stats stats = new Stats();
     private final BrokerProbe probe;
+    private Credentials credentials;
 
     BenchRun(Options options, PrintStream out) {
         this.o = options;
@@ -29,9 +34,17 @@ final class BenchRun {
 
     Result run() throws IOException, InterruptedException {
         Scenario s = o.scenario();
+        credentials = Credentials.of(o);
+        if (s == Scenario.CONN && o.signIn().equals("device") && credentials.devices() < o.connections()) {
+            throw new IllegalArgumentException("--sign-in device: conn needs a device for each of its "
+                    + o.connections() + " connections, --devices has " + credentials.devices());
+        }
+        if (s == Scenario.CHURN) {
+            return churn();
+        }
         double cpuStart = probe.cpuSeconds();
         long rssBefore = probe.rssKib();
-        Progress progress = new Progress(stats, out, o.quiet());
+        Progress progress = new Progress(stats, out, o.quiet(), false);
         try (ClientPool pool = new ClientPool(o)) {
             List<BenchClient> clients = clients(s);
             long connectStart = System.nanoTime();
@@ -56,6 +69,7 @@ final class BenchRun {
                 rssLoaded = probe.rssKib();
             }
             sleepUntil(deadline);
+            stopPublishers(clients);
             double publishSeconds = seconds(System.nanoTime() - publishStart);
             long expected = s.receiversPerMessage(o) < 0 ? -1 : stats.published.sum() * s.receiversPerMessage(o);
             drain(expected);
@@ -76,6 +90,44 @@ final class BenchRun {
         }
     }
 
+    /**
+     * churn: the workers loop through the warm-up and the measured time; the rate is the CONNACKs of the measured
+     * time over its length, the broker's CPU what it used in it.
+     */
+    private Result churn() throws IOException, InterruptedException {
+        long rssBefore = probe.rssKib();
+        Progress progress = new Progress(stats, out, o.quiet(), true);
+        try (ClientPool pool = new ClientPool(o)) {
+            Churn churn = new Churn(pool, o, stats, credentials);
+            out.printf(Locale.ROOT, "# %d clients connecting and disconnecting (sign-in %s): %.1f s warm-up, then"
+                    + " %.1f s counted%n", o.concurrency(), o.signIn(), o.warmup().toMillis() / 1000.0,
+                    o.duration().toMillis() / 1000.0);
+            long countFrom = System.nanoTime() + o.warmup().toNanos();
+            long deadline = countFrom + o.duration().toNanos();
+            churn.start(countFrom, deadline);
+            sleepUntil(countFrom);
+            double cpuStart = probe.cpuSeconds();
+            sleepUntil(deadline);
+            double seconds = o.duration().toNanos() / 1e9;
+            double cpu = probe.enabled() ? probe.cpuSeconds() - cpuStart : -1;
+            long rssLoaded = probe.rssKib();
+            churn.finish();
+            long connected = stats.connected.sum();
+            if (churn.firstProblem() != null) {
+                out.println("# " + stats.refused.sum() + " refused, " + stats.connectFailed.sum()
+                        + " failed to connect, " + stats.errors.sum() + " errors; the first: " + churn.firstProblem());
+            }
+            if (connected == 0 && stats.refused.sum() == 0) {
+                throw new IOException("no client could connect to " + o.host() + ":" + o.port()
+                        + (churn.firstProblem() == null ? "" : ": " + churn.firstProblem()));
+            }
+            return new Result(o, stats, new Result.Measured(seconds, 0, 0, 0, 0, connected / seconds, cpu, rssBefore,
+                    rssLoaded, probe.peakRssKib(), -1));
+        } finally {
+            progress.close();
+        }
+    }
+
     private List<BenchClient> clients(Scenario s) {
         List<BenchClient> clients = new ArrayList<>();
         Streams group = s.sharedSubscription() ? new Streams(stats) : null;
@@ -89,7 +141,7 @@ final class BenchRun {
         }
         if (s == Scenario.CONN) {
             for (int i = 0; i < o.connections(); i++) {
-                clients.add(new BenchClient(clientId("conn", i), o, stats, null, null, null));
+                clients.add(new BenchClient(credentials.login(clientId("conn", i), i), o, stats, null, null, null));
             }
         }
         return clients;
@@ -120,6 +172,30 @@ final class BenchRun {
                 return;
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Stops every publisher on its own event loop and waits for that, so nothing is published after the count of
+     * what is owed is taken (a pump that began just before the deadline would otherwise still be sending).
+     */
+    private static void stopPublishers(List<BenchClient> clients) throws InterruptedException {
+        List<Future<?>> stops = new ArrayList<>();
+        for (BenchClient c : clients) {
+            if (c.publisher() != null && c.channel() != null) {
+                try {
+                    stops.add(c.channel().eventLoop().submit(c.publisher()::stop));
+                } catch (RejectedExecutionException e) {
+                    // its loop is gone: nothing more is published there
+                }
+            }
+        }
+        for (Future<?> stop : stops) {
+            try {
+                stop.get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // a stuck loop: that publisher is counted as it stands
+            }
         }
     }
 

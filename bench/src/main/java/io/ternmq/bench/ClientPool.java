@@ -131,6 +131,27 @@ final class ClientPool implements AutoCloseable {
         });
     }
 
+    /**
+     * A short-lived TCP (or TLS) connection for churn: the MQTT codec and the handler, no keepalive pings. Not kept
+     * in the pool's list (churn opens hundreds of thousands); its owner closes it.
+     */
+    ChannelFuture open(ChannelHandler handler) {
+        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (ssl != null) {
+                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), options.host(), options.port()));
+                }
+                ch.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET));
+                ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);
+                ch.pipeline().addLast("client", handler);
+            }
+        });
+        return options.sourceAddresses().isEmpty() ? b.connect(broker)
+                : b.connect(broker, new InetSocketAddress(options.sourceAddresses().get(
+                        Math.floorMod(nextSource.getAndIncrement(), options.sourceAddresses().size())), 0));
+    }
+
     private void addMqtt(Channel ch, BenchClient client) {
         ch.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET));
         ch.pipeline().addLast("encoder", MqttEncoder.INSTANCE);

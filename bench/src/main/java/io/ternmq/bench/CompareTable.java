@@ -20,6 +20,7 @@ final class CompareTable {
     private static final List<Row> ROWS = List.of(
             new Row("clients connected", "connections.connected"),
             new Row("connect failures", "connections.failed"),
+            new Row("CONNACK refusals", "connections.refused"),
             new Row("connections per second", "connections.connect_rate"),
             new Row("connect p50 ms", "connect_ms.p50"),
             new Row("connect p99 ms", "connect_ms.p99"),

@@ -17,6 +17,8 @@ import java.util.List;
  * @param transport      tcp, tls or quic
  * @param mqttVersion    4 (3.1.1) or 5
  * @param connections    conn: connections to open and hold
+ * @param concurrency    churn: clients connecting at once, each again as soon as its last connection closed
+ * @param warmup         churn: how long the clients connect before anything is counted (both JVMs' JIT)
  * @param publishers     pub, p2p, fanin: publishing clients
  * @param subscribers    sub, fanout, fanin: subscribing clients (fanin: members of the shared group)
  * @param qos            0 or 1, for publishes and subscriptions
@@ -32,6 +34,13 @@ import java.util.List;
  * @param topicPrefix    every topic starts with it, so parallel runs do not see each other's messages
  * @param clientPrefix   every client id starts with it
  * @param brokerPid      a broker process to sample CPU and memory of from /proc, or 0
+ * @param signIn         conn, churn: anonymous, device (the Link SDK's HMAC sign-in) or password (a user name and
+ *                       password, e.g. of a password file)
+ * @param username       password sign-in: the user name
+ * @param password       password sign-in: the password
+ * @param productKey     device sign-in: the product of the devices
+ * @param devicesFile    device sign-in: the devices, {@code deviceName,deviceSecret} a line (the CSV the broker's
+ *                       import endpoint takes)
  * @param json           where to write the result as JSON, or null
  * @param quiet          no progress line
  */
@@ -39,7 +48,8 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                int publishers, int subscribers, int qos, int payloadSize, double rate, Duration duration,
                Duration drain, int connectRate, int inflight, int keepalive, boolean cleanSession,
                List<InetAddress> sourceAddresses, String topicPrefix, String clientPrefix, long brokerPid,
-               Path json, boolean quiet) {
+               int concurrency, Duration warmup, String signIn, String username, String password, String productKey,
+               Path devicesFile, Path json, boolean quiet) {
 
     static final String USAGE = """
             ternmq-bench: an MQTT load generator for thousands of clients from one process.
@@ -54,6 +64,10 @@ record Options(Scenario scenario, String host, int port, String transport, int m
             Scenarios:
               conn     open --connections clients at --connect-rate per second and hold them for --duration;
                        reports connect latency (and, with --broker-pid, the broker's memory per connection)
+              churn    --concurrency clients, each in a loop for --duration: connect, CONNECT, CONNACK,
+                       DISCONNECT, wait for the broker to close, again; reports connections per second and
+                       connect latency (and, with --broker-pid, the broker's CPU); the workers start at
+                       --connect-rate per second and nothing is counted during --warmup
               pub      --publishers clients publish to bench/pub/{i}; nobody subscribes
               sub      --subscribers clients subscribe to bench/sub/#; they check what another process sends
                        there, e.g. a `pub --topic-prefix bench/sub` run on the same machine
@@ -71,6 +85,20 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                                      check); quic is MQTT on a QUIC connection's first stream, ALPN mqtt [tcp]
               --mqtt 3.1.1|5         protocol version [3.1.1]
               --connections N        conn: connections [1000]
+              --concurrency N        churn: clients connecting at once [100]
+              --warmup D             churn: connect for this long first, uncounted, so neither JVM's JIT
+                                     is measured; --duration is counted after it [3s]
+              --sign-in MODE         conn, churn: anonymous, device or password [anonymous]
+                                     device: the Link SDK's sign-in, client id
+                                     {id}|securemode=3,signmethod=hmacsha256,timestamp=T|, user name
+                                     {deviceName}&{productKey}, password the HMAC-SHA256 of
+                                     clientId{id}deviceName{dn}productKey{pk}timestamp{T} keyed by the secret
+              --product-key PK       device sign-in: the devices' product
+              --devices FILE         device sign-in: deviceName,deviceSecret a line (an optional header line
+                                     deviceName,deviceSecret), the CSV of the broker's device import; client i
+                                     signs in as device i (conn needs as many devices as connections)
+              --username U           password sign-in: the user name every client presents
+              --password P           password sign-in: its password
               --publishers N         pub, p2p, fanin: publishers [10]
               --subscribers N        sub, fanout, fanin: subscribers [10; fanin: 4 group members]
               --qos 0|1              publish and subscribe QoS [0]
@@ -126,7 +154,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
 
     static Options parse(String[] args) {
         if (args.length == 0) {
-            throw new IllegalArgumentException("a scenario is required: conn, pub, sub, p2p, fanout or fanin");
+            throw new IllegalArgumentException("a scenario is required: conn, churn, pub, sub, p2p, fanout or fanin");
         }
         Scenario scenario = Scenario.parse(args[0]);
         Builder b = new Builder(scenario);
@@ -167,6 +195,13 @@ record Options(Scenario scenario, String host, int port, String transport, int m
         String topicPrefix = "bench";
         String clientPrefix = "bench";
         long brokerPid;
+        int concurrency = 100;
+        Duration warmup = Duration.ofSeconds(3);
+        String signIn = "anonymous";
+        String username;
+        String password;
+        String productKey;
+        Path devicesFile;
         Path json;
         boolean quiet;
 
@@ -196,6 +231,13 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                 case "--topic-prefix" -> topicPrefix = value;
                 case "--client-prefix" -> clientPrefix = value;
                 case "--broker-pid" -> brokerPid = intIn(flag, value, 1, Integer.MAX_VALUE);
+                case "--concurrency" -> concurrency = intIn(flag, value, 1, 100_000);
+                case "--warmup" -> warmup = duration(flag, value);
+                case "--sign-in" -> signIn = oneOf(flag, value, "anonymous", "device", "password");
+                case "--username" -> username = value;
+                case "--password" -> password = value;
+                case "--product-key" -> productKey = value;
+                case "--devices" -> devicesFile = Path.of(value);
                 case "--json" -> json = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
@@ -216,9 +258,32 @@ record Options(Scenario scenario, String host, int port, String transport, int m
             if (subscribers < 0) {
                 subscribers = scenario == Scenario.FANIN ? 4 : 10;
             }
+            checkSignIn();
+            if (scenario == Scenario.CHURN && transport.equals("quic")) {
+                throw new IllegalArgumentException("--transport quic: churn runs over tcp or tls");
+            }
             return new Options(scenario, host, port, transport, mqttVersion, connections, publishers, subscribers,
                     qos, payload, rate, duration, drain, connectRate, inflight, keepalive, clean, ifaddr,
-                    topicPrefix, clientPrefix, brokerPid, json, quiet);
+                    topicPrefix, clientPrefix, brokerPid, concurrency, warmup, signIn, username, password, productKey,
+                    devicesFile, json, quiet);
+        }
+
+        /** Each sign-in mode has the flags it needs and no other's; only the connecting scenarios sign in. */
+        private void checkSignIn() {
+            if (!signIn.equals("anonymous") && !scenario.connectsOnly()) {
+                throw new IllegalArgumentException("--sign-in " + signIn + ": only conn and churn sign in otherwise"
+                        + " (a device may publish and subscribe on its own topics only)");
+            }
+            boolean device = signIn.equals("device");
+            boolean user = signIn.equals("password");
+            if (device != (productKey != null) || device != (devicesFile != null)) {
+                throw new IllegalArgumentException("--product-key and --devices go with --sign-in device, both of"
+                        + " them");
+            }
+            if (user != (username != null) || user != (password != null)) {
+                throw new IllegalArgumentException("--username and --password go with --sign-in password, both of"
+                        + " them");
+            }
         }
     }
 

@@ -25,12 +25,16 @@ final class Result {
         run.put("publishers", o.scenario().publishers(o));
         run.put("subscribers", o.scenario().subscribers(o));
         run.put("connections", o.scenario() == Scenario.CONN ? o.connections() : 0);
+        run.put("concurrency", o.scenario() == Scenario.CHURN ? o.concurrency() : 0);
+        run.put("sign_in", o.signIn());
         run.put("duration_s", m.publishSeconds());
         values.put("run", run);
 
         Map<String, Object> conn = new LinkedHashMap<>();
         conn.put("connected", stats.connected.sum());
         conn.put("failed", stats.connectFailed.sum());
+        conn.put("refused", stats.refused.sum());
+        conn.put("cycles", stats.cycles.sum());
         conn.put("dropped", m.droppedDuringRun());
         conn.put("errors", stats.errors.sum());
         conn.put("connect_rate", m.connectRate());

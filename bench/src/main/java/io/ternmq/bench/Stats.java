@@ -14,6 +14,12 @@ final class Stats {
 
     final LongAdder connected = new LongAdder();
     final LongAdder connectFailed = new LongAdder();
+    /** CONNECTs the broker refused with a CONNACK error. */
+    final LongAdder refused = new LongAdder();
+    /** churn: every accepted CONNACK, the warm-up's included (the progress line); connected counts the measured. */
+    final LongAdder acceptedAll = new LongAdder();
+    /** churn: connections that went the whole way: CONNACK, DISCONNECT, closed by the broker. */
+    final LongAdder cycles = new LongAdder();
     /** Connections that ended before the run did. */
     final LongAdder dropped = new LongAdder();
     /** Protocol surprises: a refused CONNECT or SUBSCRIBE, a payload that is not a bench message. */
@@ -49,6 +55,11 @@ final class Stats {
         connectInterval = connectLatency.getIntervalHistogram(connectInterval);
         connectTotal.add(connectInterval);
         return latencyInterval;
+    }
+
+    /** The connect latencies of the last {@link #sampleInterval()}; null before the first. One caller thread only. */
+    synchronized Histogram lastConnectInterval() {
+        return connectInterval;
     }
 
     /** End-to-end latency over the whole run, in microseconds. */

@@ -85,6 +85,89 @@ class BenchSmokeTest {
         assertEquals(0.0, Json.number(result, "messages.duplicates"), "no duplicates: " + result);
     }
 
+    /**
+     * churn against one broker with the providers device,password-file,anonymous, signed in each of the three ways
+     * in turn: the devices imported through the admin API first, the password file written before the start.
+     * Every CONNECT is accepted and every connection goes the whole way.
+     */
+    @Test
+    void churnSignsInAnonymouslyAsDevicesAndAsAUserAgainstOneBroker() throws Exception {
+        Path passwords = tmp.resolve("passwd");
+        io.ternmq.auth.password.PasswordFile.setPassword(passwords, "bench", "bench-pw".toCharArray(),
+                io.ternmq.auth.password.PasswordFile.DEFAULT_ITERATIONS);
+        StringBuilder csv = new StringBuilder("deviceName,deviceSecret\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(String.format("churn-%04d,secret-%04d\n", i, i));
+        }
+        Path devices = Files.writeString(tmp.resolve("devices.csv"), csv);
+        int port = freePort();
+        int http = freePort();
+        Path data = tmp.resolve("signin-data");
+        TernMq broker = Main.start(new String[] {"--tcp-port", Integer.toString(port), "--tls-port", "0",
+            "--quic-port", "0", "--http-port", Integer.toString(http), "--data-dir", data.toString()},
+                Map.of("TERNMQ_AUTH_PROVIDERS", "device,password-file,anonymous",
+                        "TERNMQ_AUTH_PASSWORD_FILE", passwords.toString()));
+        try {
+            java.net.http.HttpResponse<String> imported = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http
+                                    + "/api/v1/products/bench/devices:import"))
+                            .header("Authorization", "Bearer " + Files.readString(data.resolve("admin-token")).strip())
+                            .header("Content-Type", "text/csv")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, imported.statusCode(), imported.body());
+            assertTrue(imported.body().contains("\"created\":20"), imported.body());
+            String[][] modes = {
+                {"--sign-in", "anonymous"},
+                {"--sign-in", "device", "--product-key", "bench", "--devices", devices.toString()},
+                {"--sign-in", "password", "--username", "bench", "--password", "bench-pw"}};
+            for (String[] mode : modes) {
+                Path json = tmp.resolve("churn-" + mode[1] + ".json");
+                String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("churn", "--port",
+                        Integer.toString(port), "--concurrency", "10", "--warmup", "500ms", "--duration", "1s",
+                        "--json", json.toString()),
+                        java.util.Arrays.stream(mode)).toArray(String[]::new);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int exit = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+                String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+                assertEquals(0, exit, printed);
+                Map<?, ?> result = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
+                assertEquals(mode[1], ((Map<?, ?>) result.get("run")).get("sign_in"));
+                assertTrue(Json.number(result, "connections.connected") > 0, mode[1] + ": " + printed);
+                assertTrue(Json.number(result, "connections.cycles") > 0, mode[1] + ": " + printed);
+                assertEquals(0.0, Json.number(result, "connections.refused"), mode[1] + ": " + printed);
+                assertEquals(0.0, Json.number(result, "connections.errors"), mode[1] + ": " + printed);
+                assertTrue(Json.number(result, "connections.connect_rate") > 0, mode[1] + ": " + printed);
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void signInOptionsComeInPairsAndOnlyForConnectingScenarios() {
+        for (String[] bad : new String[][] {
+            {"p2p", "--sign-in", "password", "--username", "u", "--password", "p"},
+            {"churn", "--sign-in", "device", "--product-key", "pk"},
+            {"churn", "--sign-in", "password", "--username", "u"},
+            {"churn", "--username", "u", "--password", "p"},
+            {"churn", "--transport", "quic"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(BenchMain.EXIT_USAGE, BenchMain.run(bad, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)), String.join(" ", bad));
+        }
+    }
+
+    @Test
+    void deviceSignatureIsTheLinkSdksHmac() {
+        // the worked example of docs/devices.md, whose HMAC was computed with openssl dgst -sha256 -hmac
+        assertEquals("c95d89c23d065d833120d3e05aafe92f7f51a7c13a8748cb2452d83a1b5aa21b",
+                Credentials.hmacSha256Hex("Xy7Qp2Lm9Vn4Rt8Kw1Zs",
+                        "clientIdlamp-0002deviceNamelamp-0002productKeya1B2c3D4e5timestamp1796169600000"));
+    }
+
     @Test
     void jsonReaderRefusesWhatIsNotJson() {
         for (String bad : new String[] {"{", "{\"a\":}", "{\"a\":1,}", "[1 2]", "01", "{\"a\":1} x", "nul"}) {
