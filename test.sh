@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests drive that Maven cannot fetch
 # (Debian's mosquitto-clients and curl for the end-to-end tests, openssl for the sign-in signatures, mosquitto for
-# mosquitto_passwd, whose files the broker reads), then runs `mvn -B verify`. CI (.ci/run) runs exactly this.
+# mosquitto_passwd, whose files the broker reads), then runs `mvn -B verify`, then checks the packaging where it
+# can: the Docker image built and run with podman (docker/ci-image.sh, which installs podman) and the systemd
+# service installed and started as its unit would (packaging/ci-service.sh); both need root (or sudo).
+# CI (.ci/run) runs exactly this. TERNMQ_SKIP_PACKAGING=1 runs the Maven suite only, and says so.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,4 +21,11 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get install -y "${need[@]}" || { $sudo apt-get update && $sudo apt-get install -y "${need[@]}"; }
 fi
 
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+
+if [ "${TERNMQ_SKIP_PACKAGING:-0}" = 1 ]; then
+  echo "test.sh: TERNMQ_SKIP_PACKAGING=1: the image and service checks did NOT run"
+  exit 0
+fi
+bash docker/ci-image.sh
+bash packaging/ci-service.sh

@@ -13,8 +13,10 @@ import java.util.Map;
  * @param configFile the --config file, or null for embedded defaults only
  * @param overrides  config keys set by flags, in the dotted form ("listeners.tcp-port" -> "1884")
  * @param backupTo   with {@code ternmq backup DIR}: the directory the checkpoint goes to; null to run the broker
+ * @param health     {@code ternmq health}: ask the running broker's {@code /health} instead of starting one
  */
-record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version, Path backupTo) {
+record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version, Path backupTo,
+                   boolean health) {
 
     /** Flag -> config key, in the order --help lists them. */
     static final Map<String, String> VALUE_FLAGS = new LinkedHashMap<>();
@@ -34,7 +36,12 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         boolean help = false;
         boolean version = false;
         Path backupTo = null;
+        boolean health = false;
         int first = 0;
+        if (args.length > 0 && args[0].equals("health")) {
+            health = true;
+            first = 1;
+        }
         if (args.length > 0 && args[0].equals("backup")) {
             if (args.length < 2 || args[1].startsWith("-")) {
                 throw ConfigException.invalidValue("backup", "", "a directory after backup (ternmq backup DIR)",
@@ -70,7 +77,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 }
             }
         }
-        return new CommandLine(config, overrides, help, version, backupTo);
+        return new CommandLine(config, overrides, help, version, backupTo, health);
     }
 
     private static String next(String[] args, int i, String flag) {
@@ -90,6 +97,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 Usage: java -jar ternmq.jar [options]
                        java -jar ternmq.jar backup DIR [options]
                        java -jar ternmq.jar passwd [-b] [-D] FILE USER [PASSWORD]
+                       java -jar ternmq.jar health [options]
 
                 Starts the ternmq MQTT broker. With no options it runs on embedded defaults:
                 MQTT over TCP on 127.0.0.1:1883, MQTT over TLS on 127.0.0.1:8883 (with a self-signed
@@ -99,6 +107,10 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 backup DIR writes a consistent copy of the session store ({data-dir}/store) to DIR, which must
                 not exist yet; it works with the broker stopped or running (docs/storage.md). It reads the
                 same options, so give it the --config or --data-dir the broker runs with.
+
+                health asks the broker that runs with these options for /health on its admin API (over
+                loopback when it binds every address) and exits 0 when it answers 200, 1 otherwise: a
+                container's HEALTHCHECK or a supervisor's probe.
 
                 passwd adds or changes a user of a Mosquitto-format password file (auth.password-file) as
                 mosquitto_passwd does: it asks for the password (or reads a line from a pipe); -b takes it

@@ -60,6 +60,11 @@ public final class Main {
                 System.out.println("ternmq " + version());
                 return;
             }
+            if (commandLine.health()) {
+                System.exit(Health.check(ConfigLoader.load(commandLine.configFile(), System.getenv(),
+                        commandLine.overrides()), System.out, err));
+                return;
+            }
             if (commandLine.backupTo() != null) {
                 System.exit(backup(commandLine, System.getenv()));
                 return;

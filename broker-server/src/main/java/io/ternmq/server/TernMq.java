@@ -221,6 +221,9 @@ public final class TernMq implements AutoCloseable {
                 api.listeners(listeners::bound);
                 api.state(AdminApi.State.READY);
             }
+            if (!anonymousAllowed && config.auth().uses("anonymous")) {
+                explainSignIn(config, apiAddress);
+            }
             LOG.info("ternmq ready (version {}, data directory {})", Main.version(),
                     config.dataDir().toAbsolutePath().normalize());
             return new TernMq(config, engine, loops, listeners, storage, access, rrpc, dataDir, meters);
@@ -241,6 +244,19 @@ public final class TernMq implements AutoCloseable {
             dataDir.close();
             throw e;
         }
+    }
+
+    /** A broker that refuses anonymous clients (a container's, say) says at start how to let somebody in. */
+    private static void explainSignIn(BrokerConfig config, InetSocketAddress api) {
+        String token = config.api().tokenFile().orElse(config.dataDir().resolve("admin-token")).toAbsolutePath()
+                .normalize().toString();
+        LOG.info("anonymous clients are refused: a listener is on {}. To let a device in, create it with the admin "
+                        + "API ({}; the token is in {}): curl -H \"Authorization: Bearer $(cat {})\" -d "
+                        + "'{\"deviceName\": \"lamp-0001\"}' http://HOST:{}/api/v1/products/PRODUCT/devices; "
+                        + "users: 'ternmq passwd FILE USER' with auth.providers password-file; for a lab only, "
+                        + "allow-anonymous: true (TERNMQ_ALLOW_ANONYMOUS=true)",
+                config.listeners().bind(), api == null ? "off: listeners.http-port is 0" : "port " + api.getPort(),
+                token, token, api == null ? "18083" : api.getPort());
     }
 
     /** How a listener binds; Netty's bind failure is a checked exception it does not declare. */

@@ -215,4 +215,20 @@ class LauncherIT {
         assertTrue(errors.get(0).contains(value), "error line does not show the value: " + errors.get(0));
         assertFalse(p.output.stream().anyMatch(l -> l.contains("\tat ")), "a stack trace for a user mistake");
     }
+
+    @Test
+    void healthAsksTheRunningBrokerAndExitsZeroOnlyWhenItAnswers() throws Exception {
+        try (TestBroker broker = TestBroker.start()) {
+            try (JarProcess p = JarProcess.start(dir, Map.of(), "health", "--http-port",
+                    Integer.toString(broker.httpPort))) {
+                assertEquals(0, p.awaitExit(30), p.output.toString());
+                assertTrue(p.output.stream().anyMatch(l -> l.contains("/health 200")), p.output.toString());
+            }
+        }
+        try (JarProcess p = JarProcess.start(dir, Map.of(), "health", "--http-port",
+                Integer.toString(TestBroker.freePort()))) {
+            assertEquals(1, p.awaitExit(30), "nobody answers: " + p.output);
+            assertTrue(p.output.stream().anyMatch(l -> l.contains("did not answer")), p.output.toString());
+        }
+    }
 }
