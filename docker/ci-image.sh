@@ -146,5 +146,20 @@ sub -C 1 -W 20 >"$WORK/kept.txt" || die "the device got nothing after the restar
 [ "$(cat "$WORK/kept.txt")" = queued ] || die "after the restart the device got '$(cat "$WORK/kept.txt")'"
 step "the persistent session's queued message survived the restart in the volume: queued"
 podman stop -t 30 "$NAME" >/dev/null 2>>"$WORK/podman.err"
+
+# The Testcontainers tests of the image (skipped in the Maven suite where no Docker engine runs), through
+# podman's Docker-compatible API, on the same base image.
+step "Testcontainers tests through podman's Docker API"
+sock=$WORK/podman.sock
+$sudo env CONTAINERS_CONF="$WORK/containers.conf" BUILDAH_ISOLATION=chroot podman system service --time=0 \
+  "unix://$sock" >"$WORK/service.log" 2>&1 &
+service=$!
+for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true mvn -B -q -pl docker verify \
+  -Dternmq.image.base="$BASE" >"$WORK/testcontainers.log" 2>&1 || { tail -40 "$WORK/testcontainers.log"; die "Testcontainers"; }
+$sudo kill "$service" 2>/dev/null || true
+report=docker/target/failsafe-reports/io.ternmq.docker.DockerImageIT.txt
+grep -q "Tests run: 1, Failures: 0, Errors: 0, Skipped: 0" "$report" || { cat "$report"; die "the Testcontainers test did not run"; }
+step "Testcontainers: $(grep -o 'Tests run: [^-]*' "$report")"
 [ "${KEEP_IMAGE:-0}" = 1 ] || podman rmi "$IMAGE" >/dev/null 2>&1 || true
 step "OK: the image builds, runs, refuses anonymous clients, delivers, answers health, drains and keeps its data"
