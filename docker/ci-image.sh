@@ -39,7 +39,8 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
-trap 'podman rm -f "$NAME" >/dev/null 2>&1 || true; $sudo rm -rf "$WORK"' EXIT
+service=""
+trap 'podman rm -f "$NAME" >/dev/null 2>&1 || true; [ -n "$service" ] && $sudo kill "$service" 2>/dev/null; $sudo rm -rf "$WORK"' EXIT
 
 # --- the base image: debian:bookworm-slim when it can be pulled, else one made with debootstrap -------------
 BASE=localhost/debian:bookworm-minbase

@@ -27,8 +27,13 @@ user=$(sed -n 's/^User=//p' /etc/systemd/system/ternmq.service)
 LOG=$(mktemp)
 ports=(--tcp-port 21884 --tls-port 0 --quic-port 0 --http-port 28084)
 # shellcheck disable=SC2086 # ExecStart is a command line, split as systemd splits it
-# setpriv execs (no child to forward signals to): the PID is the launcher's, then the JVM's.
-setpriv --reuid="$user" --regid="$user" --init-groups env -i PATH="$PATH" HOME=/var/lib/ternmq \
+# setpriv execs (no child to forward signals to): the PID is the launcher's, then the JVM's. The environment is
+# what the unit gives it: systemd's PATH and /etc/default/ternmq, not this shell's.
+service_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/ternmq)
+while IFS= read -r line; do
+  [[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && service_env+=("$line")
+done </etc/default/ternmq
+setpriv --reuid="$user" --regid="$user" --init-groups env -i "${service_env[@]}" \
   $exec_start "${ports[@]}" >"$LOG" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do grep -q "ternmq ready" "$LOG" && break; kill -0 $pid 2>/dev/null || die "it exited"; sleep 0.5; done
@@ -44,7 +49,7 @@ wait $sub || die "mosquitto_sub got nothing"
 [ "$(cat "$LOG.sub")" = "through the service" ] || die "got '$(cat "$LOG.sub")'"
 step "mosquitto_pub to mosquitto_sub through it: $(cat "$LOG.sub")"
 
-setpriv --reuid="$user" --regid="$user" --init-groups /opt/ternmq/bin/ternmq health --config /etc/ternmq/ternmq.yaml --http-port 28084 \
+setpriv --reuid="$user" --regid="$user" --init-groups env -i "${service_env[@]}" /opt/ternmq/bin/ternmq health --config /etc/ternmq/ternmq.yaml --http-port 28084 \
   || die "health"
 kill -TERM $pid
 wait $pid && code=0 || code=$?

@@ -16,8 +16,12 @@ jar=${TERNMQ_JAR:-broker-server/target/ternmq.jar}
 [ "$(id -u)" = 0 ] || { echo "install.sh: run it as root" >&2; exit 2; }
 
 if ! command -v java >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q openjdk-17-jre-headless >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null; }
 fi
+# The unit runs with systemd's PATH, not this shell's: the java found here is written down for the launcher.
+java_bin=$(readlink -f "$(command -v java)")
 getent group ternmq >/dev/null || groupadd --system ternmq
 getent passwd ternmq >/dev/null || useradd --system --gid ternmq --home-dir /var/lib/ternmq --no-create-home \
   --shell /usr/sbin/nologin ternmq
@@ -27,8 +31,15 @@ install -m 0755 bin/ternmq "$PREFIX/bin/ternmq"
 install -m 0644 docs/service.md docs/configuration.md docs/devices.md "$PREFIX/docs/"
 [ -f "$ETC/ternmq.yaml" ] || install -m 0644 packaging/ternmq.yaml "$ETC/ternmq.yaml"
 install -m 0644 packaging/systemd/ternmq.service "$SYSTEMD_DIR/ternmq.service"
+defaults=${DEFAULTS:-/etc/default/ternmq}
+if [ ! -f "$defaults" ]; then
+  printf '# Environment of the ternmq service: the launcher (TERNMQ_HEAP=1g, ...) and TERNMQ_* configuration keys.\nJAVA=%s\n' \
+    "$java_bin" >"$defaults"
+elif ! grep -q '^JAVA=' "$defaults"; then
+  echo "JAVA=$java_bin" >>"$defaults"
+fi
 install -d -m 0750 -o ternmq -g ternmq /var/lib/ternmq
-echo "installed: $PREFIX/ternmq.jar, $PREFIX/bin/ternmq, $ETC/ternmq.yaml, $SYSTEMD_DIR/ternmq.service"
+echo "installed: $PREFIX/ternmq.jar, $PREFIX/bin/ternmq, $ETC/ternmq.yaml, $SYSTEMD_DIR/ternmq.service, $defaults (java $java_bin)"
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   echo "start it with: systemctl enable --now ternmq; logs: journalctl -u ternmq"

@@ -1,10 +1,18 @@
 package io.ternmq.auth.device;
 
+import java.util.Set;
+
 /**
  * The Link platform's rules for product keys, device names and secrets. Names become topic levels and store keys,
  * so they are kept to characters that are neither MQTT wildcards, nor '/', nor the key's 0 separator.
  */
 public final class DeviceNames {
+
+    /**
+     * First topic levels of the platform's own topics: a product named so would own {@code /sys/{pk}/...} of
+     * another product through its devices' {@code /{pk}/{dn}/} prefix.
+     */
+    static final Set<String> RESERVED = Set.of("sys", "broadcast", "ext");
 
     public static final int MAX_PRODUCT_KEY = 32;
     public static final int MIN_DEVICE_NAME = 4;
@@ -16,7 +24,8 @@ public final class DeviceNames {
 
     /** 1 to 32 characters of A-Z a-z 0-9 _ -. */
     public static boolean validProductKey(String productKey) {
-        if (productKey == null || productKey.isEmpty() || productKey.length() > MAX_PRODUCT_KEY) {
+        if (productKey == null || productKey.isEmpty() || productKey.length() > MAX_PRODUCT_KEY
+                || RESERVED.contains(productKey)) {
             return false;
         }
         for (int i = 0; i < productKey.length(); i++) {
@@ -58,7 +67,8 @@ public final class DeviceNames {
 
     static void checkProductKey(String productKey, String field) {
         if (!validProductKey(productKey)) {
-            throw invalid(field, field + " must be 1 to 32 characters of A-Z a-z 0-9 _ -, got " + shown(productKey));
+            throw invalid(field, field + " must be 1 to 32 characters of A-Z a-z 0-9 _ -, and not sys, broadcast or "
+                    + "ext (the first levels of the platform's own topics), got " + shown(productKey));
         }
     }
 

@@ -50,6 +50,20 @@ public final class DeviceTopics implements Permissions {
         return under(filter, own) || under(filter, sys) || under(filter, broadcast) || rrpc(filter);
     }
 
+    /**
+     * What a device receives: the topics it may subscribe to. Asked again at delivery (defence in depth: a session
+     * it took over, a filter allowed by an older rule) through the connection's decision cache.
+     */
+    @Override
+    public boolean mayReceive(String topic) {
+        return under(topic, own) || under(topic, sys) || under(topic, broadcast) || rrpc(topic);
+    }
+
+    @Override
+    public boolean checksDelivery() {
+        return true;
+    }
+
     /** Starts with the prefix and goes on after it. */
     private static boolean under(String topic, String prefix) {
         return topic.length() > prefix.length() && topic.startsWith(prefix);

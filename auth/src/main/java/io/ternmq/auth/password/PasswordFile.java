@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -227,7 +229,11 @@ public final class PasswordFile {
         }
         Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
         try {
-            setPermissions(temporary, Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? permissions(file) : OWNER_ONLY);
+            boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+            setPermissions(temporary, existed ? permissions(file) : OWNER_ONLY);
+            if (existed) {
+                keepOwner(file, temporary); // root editing the service's file must not leave it root's
+            }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 channel.write(StandardCharsets.UTF_8.encode(text.toString()));
@@ -236,6 +242,22 @@ public final class PasswordFile {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The owner and group of {@code from} on {@code to}, where this process may set them (as root, or its own). */
+    private static void keepOwner(Path from, Path to) throws IOException {
+        PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+        PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+        if (source == null || target == null) {
+            return; // not a POSIX file system
+        }
+        PosixFileAttributes was = source.readAttributes();
+        if (!was.owner().equals(target.getOwner())) {
+            target.setOwner(was.owner());
+        }
+        if (!was.group().equals(target.readAttributes().group())) {
+            target.setGroup(was.group());
         }
     }
 

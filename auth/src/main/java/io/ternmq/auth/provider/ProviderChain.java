@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The configured providers, asked in order: the first that claims a CONNECT judges it, so a client that presents
  * credentials is judged by them even where anonymous clients are allowed (as Mosquitto does). Credentials no
- * provider claims are refused. Failed sign-ins are counted per address; an address over the limit is refused
- * without its credentials being checked, so a brute-force run cannot burn CPU. Every sign-in and refusal goes to
+ * provider claims are refused. Failed sign-ins of slow providers (a password hash) are counted per address; an
+ * address over the limit is refused their sign-ins without a hash, so a brute-force run cannot burn CPU. Every sign-in and refusal goes to
  * the audit log ({@code ternmq.audit}) with the identity and the provider, never a secret.
  */
 public final class ProviderChain implements Authenticator {
@@ -78,12 +78,15 @@ public final class ProviderChain implements Authenticator {
     public AuthResult authenticate(ConnectRequest request) {
         InetAddress address = address(request);
         long now = clock.getAsLong();
-        if (address != null && limiter.blocked(address, now)) {
-            return refused(request, "limit", AuthResult.refused(AuthResult.Outcome.BANNED,
-                    "too many failed sign-ins from this address"));
-        }
         for (Provider provider : providers) {
             if (provider.claims(request)) {
+                // The limit guards what costs CPU, a password hash: a device's HMAC is cheap, and a device with a
+                // wrong secret behind a NAT must not lock out every device at that address.
+                boolean limited = provider.slow() && address != null;
+                if (limited && limiter.blocked(address, now)) {
+                    return refused(request, "limit", AuthResult.refused(AuthResult.Outcome.BANNED,
+                            "too many failed sign-ins from this address"));
+                }
                 AuthResult result = provider.authenticate(request);
                 if (result.accepted()) {
                     AUDIT.info("sign-in of {} from {} over {}: {} by {}", LogText.of(request.clientId()),
@@ -91,15 +94,16 @@ public final class ProviderChain implements Authenticator {
                             provider.name());
                     return result;
                 }
-                return failed(request, address, now, provider.name(), result);
+                return failed(request, limited ? address : null, now, provider.name(), result);
             }
         }
         boolean credentials = request.username() != null || request.password() != null
                 || request.tlsIdentity() != null;
-        return failed(request, address, now, "none", credentials
+        return failed(request, null, now, "none", credentials
                 ? AuthResult.refused(AuthResult.Outcome.BAD_CREDENTIALS, "no provider accepts these credentials")
                 : AuthResult.refused(AuthResult.Outcome.NOT_AUTHORIZED, "anonymous clients are not allowed"));
     }
+
 
     private AuthResult failed(ConnectRequest request, InetAddress address, long now, String provider,
                               AuthResult result) {

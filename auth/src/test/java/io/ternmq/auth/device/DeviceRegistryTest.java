@@ -82,7 +82,7 @@ class DeviceRegistryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "pk/x", "pk x", "pk.x", "p:k", "abcdefghijklmnopqrstuvwxyz0123456", "pk\u0000",
-        "ü"})
+        "ü", "sys", "broadcast", "ext"})
     void aBadProductKeyIsInvalid(String productKey) {
         DeviceException e = assertThrows(DeviceException.class, () -> registry.create(productKey, "lamp-01", null));
         assertEquals(DeviceException.Kind.INVALID, e.kind());

@@ -105,8 +105,16 @@ class DeviceTopicsTest {
     }
 
     @Test
-    void deliveryNeedsNoSecondCheck() {
-        assertFalse(topics.checksDelivery());
+    void deliveryIsCheckedAgainstWhatItMaySubscribeTo() {
+        assertTrue(topics.checksDelivery(), "defence in depth: a session it took over, a filter of an older rule");
+        assertTrue(topics.mayReceive("/pk/dn/user/get"));
+        assertTrue(topics.mayReceive("/sys/pk/dn/rrpc/request/1"));
+        assertTrue(topics.mayReceive("/broadcast/pk/all"));
+        assertTrue(topics.mayReceive("/ext/rrpc/7/pk/dn/user/get"));
+        assertFalse(topics.mayReceive("/pk/other/user/get"), "another device's messages never reach it");
+        assertFalse(topics.mayReceive("/sys/pk/other/thing/event"));
+        assertFalse(topics.mayReceive("/broadcast/otherpk/all"));
+        assertFalse(topics.mayReceive("anything/else"));
     }
 
     @Test

@@ -301,4 +301,19 @@ class PasswordFileTest {
             assertEquals(List.of(), temporary);
         }
     }
+
+    @Test
+    void rewritingKeepsTheFilesOwnerAndGroup() throws Exception {
+        // As root (the CI runs so) the file is given to nobody first, as a service's file belongs to its user.
+        Path path = dir.resolve("owned");
+        PasswordFile.setPassword(path, "alice", "first".toCharArray(), 1000);
+        java.nio.file.attribute.UserPrincipalLookupService names = path.getFileSystem().getUserPrincipalLookupService();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        java.nio.file.attribute.UserPrincipal owner = root ? names.lookupPrincipalByName("nobody")
+                : Files.getOwner(path);
+        Files.setOwner(path, owner);
+        PasswordFile.setPassword(path, "bob", "second".toCharArray(), 1000);
+        assertEquals(owner, Files.getOwner(path), "the rewrite is still the owner's file");
+        assertTrue(PasswordFile.load(path).contains("alice") && PasswordFile.load(path).contains("bob"));
+    }
 }

@@ -26,6 +26,7 @@ import io.ternmq.core.message.UserProperty;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.policy.Verdict;
+import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.trace.MessageTrace;
 import java.util.List;
@@ -157,7 +158,9 @@ final class ConnectAcceptor {
         ReferenceCountUtil.retain(connect);
         try {
             (authenticator.slow(request) ? slowSignInExecutor : signInExecutor).execute(() -> {
-                AuthResult auth = authenticate(request);
+                // A client gone while it waited costs no hash.
+                AuthResult auth = ctx.channel().isActive() ? authenticate(request)
+                        : AuthResult.refused(AuthResult.Outcome.SERVER_BUSY, "closed before its sign-in");
                 EventExecutor loop = ctx.executor();
                 if (loop.inEventLoop()) {
                     next.judged(auth);
@@ -267,6 +270,12 @@ final class ConnectAcceptor {
         boolean queued = connection.owner().runOrExecute(() -> {
             if (!ctx.channel().isActive()) {
                 return; // gone before its session was bound; nothing to undo
+            }
+            Session existing = registry.get(clientId);
+            if (existing != null && !existing.mayBeTakenBy(identity)) {
+                refuse(ctx, clientId, version, new Verdict(Verdict.Outcome.REFUSE,
+                        ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "the client id is another identity's session"));
+                return;
             }
             SessionRegistry.Attached attached = registry.attach(clientId, cleanStart, expiry, connection);
             connection.session(attached.session());

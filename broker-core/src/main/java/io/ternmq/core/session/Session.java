@@ -1,6 +1,7 @@
 package io.ternmq.core.session;
 
 import io.ternmq.core.auth.CachedPermissions;
+import io.ternmq.core.auth.Identity;
 import io.ternmq.core.auth.Permissions;
 
 import io.ternmq.core.connection.CloseReason;
@@ -53,6 +54,11 @@ public final class Session {
     private final int maxInflight;
 
     private volatile Connection connection;
+    /**
+     * Who signed in with this session last ("pk/dn", a user name, "anonymous"); null for a session restored from
+     * the store whose client has not signed in since the start.
+     */
+    private String holder;
     /** The read rules of the client connected now (an ACL file user), with their cache; null: all. */
     private CachedPermissions receive;
     /**
@@ -173,6 +179,7 @@ public final class Session {
     void attach(Connection newConnection) {
         cancelExpiry();
         this.connection = newConnection;
+        holder = newConnection.info().identity().name();
         Permissions permissions = newConnection.info().identity().permissions();
         receive = permissions.checksDelivery() ? new CachedPermissions(permissions) : null;
     }
@@ -208,6 +215,15 @@ public final class Session {
             connection = null;
             old.close(CloseReason.SESSION_TAKEN_OVER);
         }
+    }
+
+    /**
+     * Whether a client signed in as {@code identity} may take this session: one with the same identity may (a
+     * reconnect, a takeover), another may not, or a device could reuse another's client id to take its
+     * subscriptions and queued messages. On the owner.
+     */
+    public boolean mayBeTakenBy(Identity identity) {
+        return holder == null || holder.equals(identity.name());
     }
 
     /** The connection went away; false when it was not this session's (any more), which changes nothing. */

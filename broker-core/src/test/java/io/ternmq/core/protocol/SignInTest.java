@@ -222,4 +222,20 @@ class SignInTest {
         second.drop();
         assertNull(builder.presence().connection(device), "offline once its last connection closed");
     }
+
+    @Test
+    void anotherIdentityCannotTakeASessionByItsClientId() {
+        TestEngine broker = TestEngine.defaults().authenticator(request -> AuthResult.accepted(new Identity("test",
+                request.username(), null, Permissions.ALL))).build();
+        WireClient owner = WireClient.open(broker);
+        owner.send("10 19 00 04 4D 51 54 54 04 C2 00 3C 00 03 63 69 64 00 05 61 6C 69 63 65 00 01 70");
+        assertEquals("20 02 00 00", owner.read(), "alice signs in as cid");
+        WireClient thief = WireClient.open(broker);
+        thief.send("10 19 00 04 4D 51 54 54 04 C2 00 3C 00 03 63 69 64 00 05 6D 61 6C 6C 79 00 01 70");
+        assertEquals("20 02 00 02", thief.read(), "mally presenting alice's client id: identifier rejected");
+        assertTrue(owner.isOpen(), "alice keeps her session and her connection");
+        WireClient again = WireClient.open(broker);
+        again.send("10 19 00 04 4D 51 54 54 04 C2 00 3C 00 03 63 69 64 00 05 61 6C 69 63 65 00 01 70");
+        assertEquals("20 02 00 00", again.read(), "alice herself takes it over, as MQTT says");
+    }
 }

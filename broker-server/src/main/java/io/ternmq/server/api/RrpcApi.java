@@ -62,19 +62,25 @@ final class RrpcApi {
         }
         long timeout = f.integer("timeoutMs", 0, MIN_TIMEOUT, MAX_TIMEOUT);
         String topic = topic(f.string("topic", false));
+        DeviceId device = new DeviceId(productKey, deviceName);
         CompletableFuture<Boolean> registered;
-        try {
-            registered = CompletableFuture.supplyAsync(() -> registry.get(productKey, deviceName).isPresent(),
-                    blocking);
-        } catch (RejectedExecutionException e) {
-            throw ApiException.unavailable("busy", "too many registry calls are waiting; try again");
+        if (rrpc.online(device)) {
+            // Online means registered: no registry read, so a call never waits behind a list or an import.
+            registered = CompletableFuture.completedFuture(true);
+        } else {
+            try {
+                registered = CompletableFuture.supplyAsync(() -> registry.get(productKey, deviceName).isPresent(),
+                        blocking);
+            } catch (RejectedExecutionException e) {
+                throw ApiException.unavailable("busy", "too many registry calls are waiting; try again");
+            }
         }
         return registered.thenCompose(known -> {
             if (!known) {
                 throw ApiException.notFound("no device '" + deviceName + "' in product '" + productKey + "'");
             }
             try {
-                return rrpc.call(new DeviceId(productKey, deviceName), request, timeout, topic);
+                return rrpc.call(device, request, timeout, topic);
             } catch (Rrpc.TooManyCalls e) {
                 throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "too-many-calls", null, e.getMessage());
             }

@@ -114,11 +114,13 @@ public final class Rrpc implements PublishInterceptor, AutoCloseable {
         String topic = message.topic();
         long id;
         if (topic.startsWith(SYS)) {
-            int at = topic.indexOf(RESPONSE);
-            if (at < 0) {
+            // exactly /sys/{pk}/{dn}/rrpc/response/{id}: the response topic, and no other under /sys/
+            int pk = topic.indexOf('/', SYS.length());
+            int dn = pk < 0 ? -1 : topic.indexOf('/', pk + 1);
+            if (dn < 0 || !topic.startsWith(RESPONSE, dn) || topic.indexOf('/', dn + RESPONSE.length()) >= 0) {
                 return false;
             }
-            id = parseId(topic, at + RESPONSE.length(), topic.length());
+            id = parseId(topic, dn + RESPONSE.length(), topic.length());
         } else if (topic.startsWith(EXT)) {
             int end = topic.indexOf('/', EXT.length());
             id = parseId(topic, EXT.length(), end < 0 ? topic.length() : end);
@@ -157,6 +159,11 @@ public final class Rrpc implements PublishInterceptor, AutoCloseable {
     private long nextId() {
         long floor = System.currentTimeMillis() << 12;
         return lastId.updateAndGet(last -> Math.max(last + 1, floor));
+    }
+
+    /** Whether the device has a live connection (it is registered then: only registered devices sign in). */
+    public boolean online(DeviceId device) {
+        return presence.connection(device) != null;
     }
 
     /** Calls waiting for their devices now. */
