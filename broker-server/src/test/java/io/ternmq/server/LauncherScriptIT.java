@@ -100,7 +100,7 @@ class LauncherScriptIT {
             String flags = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS));
             assertTrue(flags.contains("-XX:MaxHeapSize=201326592"), "192 MiB, half the container's limit: " + flags);
-            assertTrue(flags.contains("-XX:+UseSerialGC"), flags);
+            assertTrue(flags.contains("-XX:+UseG1GC"), "the launcher's collector: " + flags);
             assertTrue(flags.contains("-XX:+ExitOnOutOfMemoryError"), flags);
             assertTrue(!flags.contains("HeapDumpOnOutOfMemoryError"), "no heap dump unless asked: " + flags);
         } finally {
