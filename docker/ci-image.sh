@@ -40,7 +40,14 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
 service=""
-trap 'podman rm -f "$NAME" >/dev/null 2>&1 || true; [ -n "$service" ] && $sudo kill "$service" 2>/dev/null; $sudo rm -rf "$WORK"' EXIT
+cleanup() {
+  podman rm -f "$NAME" >/dev/null 2>&1 || true
+  if [ -n "$service" ]; then
+    $sudo kill "$service" 2>/dev/null || true # podman's API service, when a check failed while it ran
+  fi
+  $sudo rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 # --- the base image: debian:bookworm-slim when it can be pulled, else one made with debootstrap -------------
 BASE=localhost/debian:bookworm-minbase
@@ -72,12 +79,16 @@ step "podman build -f docker/Dockerfile (base $BASE)"
 podman build --pull=never --isolation=chroot --format docker --build-arg BASE="$BASE" -t "$IMAGE" \
   -f docker/Dockerfile . >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "podman build"; }
 cfg() { podman image inspect "$IMAGE" --format "$1"; }
+# What the container logged so far, in a file: `podman logs | grep -q` would fail under pipefail whenever grep
+# stops reading early (the writer gets SIGPIPE).
+logged() { podman logs "$NAME" >"$WORK/container.log" 2>&1 || true; grep -q -- "$1" "$WORK/container.log"; }
+has() { grep -q -- "$2" <<<"$1"; }
 [ "$(cfg '{{.Config.User}}')" = "1883:1883" ] || die "the image's user is $(cfg '{{.Config.User}}'), not 1883:1883"
 [ "$(cfg '{{json .Config.Volumes}}')" = '{"/var/lib/ternmq":{}}' ] || die "volume $(cfg '{{json .Config.Volumes}}')"
 for port in 1883/tcp 8883/tcp 14567/udp 18083/tcp; do
-  cfg '{{json .Config.ExposedPorts}}' | grep -q "\"$port\"" || die "port $port is not exposed"
+  has "$(cfg '{{json .Config.ExposedPorts}}')" "\"$port\"" || die "port $port is not exposed"
 done
-cfg '{{json .Config.Healthcheck}}' | grep -q 'entrypoint","health' || die "no HEALTHCHECK using the broker"
+has "$(cfg '{{json .Config.Healthcheck}}')" 'entrypoint","health' || die "no HEALTHCHECK using the broker"
 step "image built: $(( $(cfg '{{.Size}}') / 1048576 )) MiB, user 1883, volume /var/lib/ternmq, health check"
 
 # --- run it: a host directory as the volume, the ports moved off the defaults (this machine may use them) ------
@@ -90,7 +101,7 @@ run() {
 }
 ready() {
   for _ in $(seq 1 120); do
-    podman logs "$NAME" 2>&1 | grep -q "ternmq ready" && return 0
+    logged "ternmq ready" && return 0
     sleep 0.5
   done
   die "the broker did not log 'ternmq ready' within 60 s"
@@ -98,7 +109,7 @@ ready() {
 step "podman run"
 run
 ready
-podman logs "$NAME" 2>&1 | grep -q "anonymous clients are refused" || die "the first start does not say how to sign in"
+logged "anonymous clients are refused" || die "the first start does not say how to sign in"
 [ "$(podman top "$NAME" huser | tail -1 | tr -d ' ')" = 1883 ] || die "the broker does not run as uid 1883"
 step "ternmq ready in the container, as uid 1883"
 
@@ -120,8 +131,8 @@ publish() {
 sub -C 1 -W 20 >"$WORK/live.txt" &
 subpid=$!
 for _ in $(seq 1 40); do
-  curl -sS -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP/api/v1/devices/a1ci/lamp-0001/status" \
-    | grep -q ONLINE && break
+  has "$(curl -sS -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP/api/v1/devices/a1ci/lamp-0001/status")" \
+    ONLINE && break
   sleep 0.25
 done
 [ "$(publish live)" = '{"reached":1}' ] || die "publish through the API did not reach the device"
@@ -138,7 +149,7 @@ step "health check: $(cat "$WORK/health.txt")"
 step "podman stop (SIGTERM)"
 podman stop -t 30 "$NAME" >/dev/null 2>>"$WORK/podman.err"
 [ "$(podman inspect "$NAME" --format '{{.State.ExitCode}}')" = 0 ] || die "exit code $(podman inspect "$NAME" --format '{{.State.ExitCode}}') after SIGTERM"
-podman logs "$NAME" 2>&1 | grep -q "ternmq stopped" || die "no 'ternmq stopped' after SIGTERM"
+logged "ternmq stopped" || die "no 'ternmq stopped' after SIGTERM"
 podman rm "$NAME" >/dev/null
 step "drained and exited 0; starting a new container on the same volume"
 run
@@ -159,6 +170,7 @@ for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
 DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true mvn -B -q -pl docker verify \
   -Dternmq.image.base="$BASE" >"$WORK/testcontainers.log" 2>&1 || { tail -40 "$WORK/testcontainers.log"; die "Testcontainers"; }
 $sudo kill "$service" 2>/dev/null || true
+service=""
 report=docker/target/failsafe-reports/io.ternmq.docker.DockerImageIT.txt
 grep -q "Tests run: 1, Failures: 0, Errors: 0, Skipped: 0" "$report" || { cat "$report"; die "the Testcontainers test did not run"; }
 step "Testcontainers: $(grep -o 'Tests run: [^-]*' "$report")"
