@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests drive that Maven cannot fetch
-# (Debian's mosquitto-clients and curl for the end-to-end tests, openssl for the sign-in signatures, mosquitto for
-# mosquitto_passwd, whose files the broker reads), then runs `mvn -B verify`, then checks the packaging where it
+# (Debian's mosquitto-clients and curl for the end-to-end tests, chromium and chromium-driver for the console's
+# browser tests, openssl for the sign-in signatures, mosquitto for mosquitto_passwd, whose files the broker reads),
+# then runs `mvn -B verify`, then checks the packaging where it
 # can: the Docker image built and run with podman (docker/ci-image.sh, which installs podman) and the systemd
 # service installed and started as its unit would (packaging/ci-service.sh); both need root (or sudo).
 # CI (.ci/run) runs exactly this. TERNMQ_SKIP_PACKAGING=1 runs the Maven suite only, and says so.
@@ -13,6 +14,9 @@ command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v mosquitto_passwd >/dev/null 2>&1 || need+=(mosquitto)
+# the web console's browser tests: headless Chromium through Debian's chromedriver (Selenium downloads nothing)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" != 0 ] && sudo="sudo"

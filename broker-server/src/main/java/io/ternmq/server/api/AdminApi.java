@@ -136,6 +136,7 @@ public final class AdminApi implements AutoCloseable {
         all.addAll(parts.trace().routes());
         all.addAll(parts.devices().routes());
         all.addAll(parts.rrpc().routes());
+        all.addAll(new ConsoleFiles().routes());
         this.routes = List.copyOf(all);
         meters.bindApi(failedLogins, parts.publish().published);
     }
@@ -215,7 +216,8 @@ public final class AdminApi implements AutoCloseable {
 
     /** Every operation served, as "GET /api/v1/clients/{clientId}": the paths of docs/openapi.yaml. */
     public List<String> routeTable() {
-        return routes.stream().map(r -> r.method().name() + " " + r.template()).toList();
+        return routes.stream().filter(r -> !ConsoleFiles.isConsole(r.template()))
+                .map(r -> r.method().name() + " " + r.template()).toList();
     }
 
     /** READY once every listener is up; DRAINING from the start of a shutdown ({@code /health} then says 503). */

@@ -1,0 +1,195 @@
+// ternmq console: talks to /api/v1 only, with the admin token kept in this tab's session storage.
+(function () {
+  'use strict';
+  var TOKEN = 'ternmq.token';
+  var $ = function (id) { return document.getElementById(id); };
+  var pages = ['login', 'overview', 'clients', 'client'];
+  var history = { t: [], in: [], out: [] };
+  var last = null;
+  var chart = null;
+  var clientPage = 1;
+
+  function show(page) {
+    pages.forEach(function (p) { $(p).hidden = p !== page; });
+    $('nav').hidden = page === 'login';
+    document.querySelectorAll('#nav a').forEach(function (a) {
+      a.classList.toggle('current', a.dataset.page === page || (page === 'client' && a.dataset.page === 'clients'));
+    });
+  }
+
+  function error(message) {
+    $('error').textContent = message || '';
+    $('error').hidden = !message;
+  }
+
+  // Every call: the Bearer token; a 401 shows the login again; any other error shows the API's message.
+  function api(method, path) {
+    var token = sessionStorage.getItem(TOKEN);
+    if (!token) { show('login'); return Promise.reject(new Error('not logged in')); }
+    return fetch(path, { method: method, headers: { Authorization: 'Bearer ' + token } }).then(function (r) {
+      return r.text().then(function (text) {
+        var body = null;
+        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+        if (r.status === 401) {
+          sessionStorage.removeItem(TOKEN);
+          show('login');
+          error('The token was refused: ' + (body && body.message ? body.message : r.status));
+          throw new Error('unauthorized');
+        }
+        if (!r.ok) {
+          var message = body && body.message ? body.message : 'HTTP ' + r.status + ' ' + r.statusText;
+          error(message);
+          throw new Error(message);
+        }
+        return body;
+      });
+    });
+  }
+
+  function metric(stats, name, statistic) {
+    return stats.metrics.filter(function (m) { return m.name === name; })
+      .reduce(function (sum, m) { return sum + (m.values[statistic] || 0); }, 0);
+  }
+
+  function byTag(stats, name, tag) {
+    var out = {};
+    stats.metrics.filter(function (m) { return m.name === name; }).forEach(function (m) {
+      var key = m.tags[tag] || 'all';
+      out[key] = (out[key] || 0) + (m.values.value || 0);
+    });
+    return Object.keys(out).map(function (k) { return k + ': ' + out[k]; }).join(', ') || '0';
+  }
+
+  function facts(dl, pairs) {
+    dl.textContent = '';
+    pairs.forEach(function (p) {
+      var dt = document.createElement('dt'); dt.textContent = p[0];
+      var dd = document.createElement('dd'); dd.textContent = p[1] === null || p[1] === undefined ? '' : String(p[1]);
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+  }
+
+  function overview() {
+    return api('GET', '/api/v1/stats').then(function (s) {
+      var now = Date.now() / 1000;
+      var received = metric(s, 'ternmq.messages.received', 'count');
+      var sent = metric(s, 'ternmq.messages.sent', 'count');
+      if (last) {
+        var dt = Math.max(now - last.t, 0.001);
+        history.t.push(now);
+        history.in.push((received - last.in) / dt);
+        history.out.push((sent - last.out) / dt);
+        while (history.t.length && history.t[0] < now - 900) { history.t.shift(); history.in.shift(); history.out.shift(); }
+      }
+      last = { t: now, in: received, out: sent };
+      facts($('facts'), [
+        ['Version', s.version], ['Uptime', s.uptimeSeconds + ' s'],
+        ['Connections by transport', byTag(s, 'ternmq.connections', 'transport')],
+        ['Connections by version', byTag(s, 'ternmq.connections', 'protocol')],
+        ['Messages received', received], ['Messages sent', sent],
+        ['Messages dropped', metric(s, 'ternmq.messages.dropped', 'count')],
+        ['Refused by the rules', metric(s, 'ternmq.rule.refusals', 'count')],
+        ['Sign-in failures', metric(s, 'ternmq.authentication.failures', 'count')],
+        ['Store files', metric(s, 'ternmq.store.files', 'value')],
+        ['Listeners', Object.keys(s.listeners).map(function (k) { return k + ' ' + s.listeners[k]; }).join(', ')]
+      ]);
+      drawChart();
+    });
+  }
+
+  function drawChart() {
+    if (history.t.length < 2) { return; } // a rate needs two polls; a line needs two rates
+    var data = [history.t, history.in, history.out];
+    var width = Math.min($('overview').clientWidth || 600, 1100);
+    if (!chart) {
+      chart = new uPlot({ width: width, height: 260, series: [{}, { label: 'in/s', stroke: '#16324f' },
+        { label: 'out/s', stroke: '#f2a900' }] }, data, $('chart'));
+    } else {
+      chart.setData(data);
+    }
+  }
+
+  function cell(row, text) {
+    var td = document.createElement('td'); td.textContent = text === null || text === undefined ? '' : String(text);
+    row.appendChild(td); return td;
+  }
+
+  function clients() {
+    var prefix = $('client-prefix').value;
+    var q = '?page=' + clientPage + '&limit=50' + (prefix ? '&clientId=' + encodeURIComponent(prefix) : '');
+    return api('GET', '/api/v1/clients' + q).then(function (page) {
+      var rows = $('client-rows');
+      rows.textContent = '';
+      page.data.forEach(function (c) {
+        var tr = document.createElement('tr');
+        var a = document.createElement('a');
+        a.href = '#/clients/' + encodeURIComponent(c.clientId);
+        a.textContent = c.clientId;
+        cell(tr, '').appendChild(a);
+        [c.username || '(anonymous)', c.address, c.transport, c.protocolVersion, c.connectedAt].forEach(function (v) { cell(tr, v); });
+        rows.appendChild(tr);
+      });
+      $('page-no').textContent = 'page ' + page.meta.page;
+      $('prev-page').disabled = page.meta.page <= 1;
+      $('next-page').disabled = !page.meta.hasNext;
+    });
+  }
+
+  function client(id) {
+    return api('GET', '/api/v1/clients/' + encodeURIComponent(id)).then(function (c) {
+      $('client-id').textContent = c.clientId;
+      facts($('client-facts'), [['Identity', c.username || '(anonymous)'], ['Address', c.address], ['Transport', c.transport],
+        ['Version', c.protocolVersion], ['Connected since', c.connectedAt], ['Keepalive', c.keepalive + ' s'],
+        ['Persistent', c.persistent], ['In flight', c.inflight], ['Queued', c.queued]]);
+      var rows = $('subscription-rows');
+      rows.textContent = '';
+      c.subscriptions.forEach(function (s) {
+        var tr = document.createElement('tr');
+        cell(tr, s.topicFilter); cell(tr, s.qos); cell(tr, s.noLocal);
+        rows.appendChild(tr);
+      });
+      $('kick').onclick = function () {
+        if (!window.confirm('Disconnect ' + c.clientId + '?')) { return; }
+        api('DELETE', '/api/v1/clients/' + encodeURIComponent(c.clientId)).then(function () {
+          location.hash = '#/clients';
+        }).catch(function () { /* shown by api() */ });
+      };
+    });
+  }
+
+  var timer = null;
+  function route() {
+    clearInterval(timer);
+    error('');
+    if (!sessionStorage.getItem(TOKEN)) { show('login'); $('token').focus(); return; }
+    var hash = location.hash || '#/overview';
+    var refresh;
+    if (hash.indexOf('#/clients/') === 0) {
+      var id = decodeURIComponent(hash.substring(10));
+      show('client');
+      refresh = function () { return client(id); };
+    } else if (hash === '#/clients') {
+      show('clients');
+      refresh = clients;
+    } else {
+      show('overview');
+      refresh = overview;
+    }
+    var tick = function () { refresh().catch(function () { /* shown by api() */ }); };
+    tick();
+    timer = setInterval(tick, 2000);
+  }
+
+  $('login').addEventListener('submit', function (e) {
+    e.preventDefault();
+    sessionStorage.setItem(TOKEN, $('token').value.trim());
+    $('token').value = '';
+    route();
+  });
+  $('logout').addEventListener('click', function () { sessionStorage.removeItem(TOKEN); route(); });
+  $('client-search').addEventListener('submit', function (e) { e.preventDefault(); clientPage = 1; clients(); });
+  $('prev-page').addEventListener('click', function () { clientPage = Math.max(1, clientPage - 1); clients(); });
+  $('next-page').addEventListener('click', function () { clientPage += 1; clients(); });
+  window.addEventListener('hashchange', route);
+  route();
+}());
