@@ -3,7 +3,7 @@
   'use strict';
   var TOKEN = 'ternmq.token';
   var $ = function (id) { return document.getElementById(id); };
-  var pages = ['login', 'overview', 'clients', 'client'];
+  var pages = ['login', 'overview', 'clients', 'client', 'devices', 'trace', 'tools'];
   var history = { t: [], in: [], out: [] };
   var last = null;
   var chart = null;
@@ -23,10 +23,15 @@
   }
 
   // Every call: the Bearer token; a 401 shows the login again; any other error shows the API's message.
-  function api(method, path) {
+  function api(method, path, body, contentType) {
     var token = sessionStorage.getItem(TOKEN);
     if (!token) { show('login'); return Promise.reject(new Error('not logged in')); }
-    return fetch(path, { method: method, headers: { Authorization: 'Bearer ' + token } }).then(function (r) {
+    var init = { method: method, headers: { Authorization: 'Bearer ' + token } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = contentType || 'application/json';
+      init.body = contentType ? body : JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (r) {
       return r.text().then(function (text) {
         var body = null;
         try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
@@ -157,6 +162,145 @@
     });
   }
 
+  // Devices: one product at a time, 50 a page, in name order ("More" follows the list's cursor).
+  var deviceCursor = null;
+  function product() { return $('product-key').value.trim(); }
+  function devicePath(name) {
+    return '/api/v1/products/' + encodeURIComponent(product()) + '/devices' + (name ? '/' + encodeURIComponent(name) : '');
+  }
+  function button(label, onclick) {
+    var b = document.createElement('button'); b.type = 'button'; b.textContent = label; b.onclick = onclick; return b;
+  }
+  function devices(more) {
+    if (!product()) { return Promise.resolve(); }
+    var q = '?limit=50' + (more && deviceCursor ? '&after=' + encodeURIComponent(deviceCursor) : '');
+    return api('GET', devicePath() + q).then(function (page) {
+      var rows = $('device-rows');
+      if (!more) { rows.textContent = ''; }
+      page.data.forEach(function (d) {
+        var tr = document.createElement('tr');
+        tr.dataset.device = d.deviceName;
+        [d.deviceName, d.status, d.enabled, d.lastOnlineAt, d.lastAddress].forEach(function (v) { cell(tr, v); });
+        var actions = cell(tr, '');
+        actions.appendChild(button(d.enabled ? 'Disable' : 'Enable', function () {
+          api('PATCH', devicePath(d.deviceName), { enabled: !d.enabled }).then(function () { devices(false); })
+            .catch(function () {});
+        }));
+        actions.appendChild(button('Delete', function () {
+          if (!window.confirm('Delete ' + d.deviceName + '? Its secret is gone with it.')) { return; }
+          api('DELETE', devicePath(d.deviceName)).then(function () { devices(false); }).catch(function () {});
+        }));
+        rows.appendChild(tr);
+      });
+      deviceCursor = page.next;
+      $('more-devices').hidden = !page.next;
+    });
+  }
+  $('product-form').addEventListener('submit', function (e) { e.preventDefault(); error(''); devices(false).catch(function () {}); });
+  $('more-devices').addEventListener('click', function () { devices(true).catch(function () {}); });
+  $('create-device').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!product()) { error('A product key is required'); $('product-key').focus(); return; }
+    api('POST', devicePath(), { deviceName: $('new-device').value.trim() }).then(function (d) {
+      $('created').hidden = false;
+      $('created-pk').textContent = d.productKey;
+      $('created-dn').textContent = d.deviceName;
+      $('created-secret').textContent = d.deviceSecret;
+      $('link-client').textContent = '{id}|securemode=3,signmethod=hmacsha256,timestamp={ms}|';
+      $('link-user').textContent = d.deviceName + '&' + d.productKey;
+      $('link-content').textContent = 'clientId{id}deviceName' + d.deviceName + 'productKey' + d.productKey + 'timestamp{ms}';
+      $('new-device').value = '';
+      error('');
+      return devices(false);
+    }).catch(function () {});
+  });
+  $('copy-secret').addEventListener('click', function () {
+    var secret = $('created-secret').textContent;
+    if (navigator.clipboard) { navigator.clipboard.writeText(secret).catch(function () {}); }
+  });
+  $('import-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!product()) { error('A product key is required'); return; }
+    var file = $('import-file').files[0];
+    file.text().then(function (text) {
+      return api('POST', devicePath() + ':import', text, 'text/csv');
+    }).then(function (r) {
+      $('import-result').textContent = 'Imported ' + r.created + ' devices' +
+        (r.skipped.length ? '; skipped (they exist): ' + r.skipped.join(', ') : '');
+      return devices(false);
+    }).catch(function () {});
+  });
+
+  // Trace: turns tracing on for a client or a topic filter, then shows its events as they arrive.
+  function traceQuery() {
+    var c = $('trace-client').value.trim(), t = $('trace-topic').value.trim();
+    return c ? { clientId: c } : t ? { topic: t } : null;
+  }
+  function decoded(base64) {
+    if (!base64) { return ''; }
+    var bytes = atob(base64);
+    return /^[\x20-\x7e]*$/.test(bytes) ? base64 + ' ("' + bytes + '")' : base64;
+  }
+  function trace() {
+    var q = traceQuery();
+    if (!q) { return Promise.resolve(); }
+    var qs = q.clientId ? 'clientId=' + encodeURIComponent(q.clientId) : 'topic=' + encodeURIComponent(q.topic);
+    return api('GET', '/api/v1/trace?limit=200&' + qs).then(function (r) {
+      $('trace-state').textContent = 'Tracing: ' + (r.tracing.clientIds.concat(r.tracing.topicFilters).join(', ') || 'nothing');
+      var rows = $('trace-rows');
+      rows.textContent = '';
+      r.data.forEach(function (ev) {
+        var tr = document.createElement('tr');
+        [ev.time, ev.kind, ev.clientId, ev.topic, ev.qos, ev.payloadBytes,
+          (ev.userProperties || []).map(function (p) { return p[0] + '=' + p[1]; }).join(', '),
+          ev.contentType, ev.responseTopic, decoded(ev.correlationDataBase64)].forEach(function (v) { cell(tr, v); });
+        rows.appendChild(tr);
+      });
+    });
+  }
+  function traceSwitch(on) {
+    var q = traceQuery();
+    if (!q) { error('A client id or a topic filter is required'); return; }
+    q.enabled = on;
+    api('PUT', '/api/v1/trace', q).then(function () { error(''); return trace(); }).catch(function () {});
+  }
+  $('trace-form').addEventListener('submit', function (e) { e.preventDefault(); traceSwitch(true); });
+  $('trace-stop').addEventListener('click', function () { traceSwitch(false); });
+
+  // Tools: publish as the API does (the platform rules apply), and call a device by RRPC.
+  function utf8Base64(text) {
+    var bytes = new TextEncoder().encode(text), s = '';
+    bytes.forEach(function (b) { s += String.fromCharCode(b); });
+    return btoa(s);
+  }
+  function utf8(base64) {
+    var s = atob(base64), bytes = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) { bytes[i] = s.charCodeAt(i); }
+    return new TextDecoder().decode(bytes);
+  }
+  $('publish-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var props = $('pub-props').value.split('\n').filter(function (l) { return l.trim(); }).map(function (l) {
+      var i = l.indexOf('='); return i < 0 ? [l.trim(), ''] : [l.substring(0, i).trim(), l.substring(i + 1)];
+    });
+    api('POST', '/api/v1/publish', { topic: $('pub-topic').value, qos: Number($('pub-qos').value),
+      payload: $('pub-payload').value, userProperties: props }).then(function (r) {
+      error('');
+      $('publish-result').textContent = 'Published: it reached ' + r.reached + ' subscriber(s)';
+    }).catch(function () { $('publish-result').textContent = ''; });
+  });
+  $('rrpc-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    $('rrpc-result').textContent = '';
+    api('POST', '/api/v1/rrpc', { productKey: $('rrpc-pk').value.trim(), deviceName: $('rrpc-dn').value.trim(),
+      requestBase64: utf8Base64($('rrpc-request').value), timeoutMs: Number($('rrpc-timeout').value) })
+      .then(function (r) {
+        error('');
+        facts($('rrpc-result'), [['rrpcCode', r.rrpcCode], ['messageId', r.messageId],
+          ['Answer', r.payloadBase64 ? utf8(r.payloadBase64) : '(none)']]);
+      }).catch(function () {});
+  });
+
   var timer = null;
   function route() {
     clearInterval(timer);
@@ -171,6 +315,16 @@
     } else if (hash === '#/clients') {
       show('clients');
       refresh = clients;
+    } else if (hash === '#/devices') {
+      show('devices');
+      refresh = function () { return devices(false); };
+    } else if (hash === '#/trace') {
+      show('trace');
+      refresh = trace;
+    } else if (hash === '#/tools') {
+      show('tools');
+      error('');
+      return;
     } else {
       show('overview');
       refresh = overview;

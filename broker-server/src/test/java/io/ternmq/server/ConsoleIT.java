@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +106,7 @@ class ConsoleIT {
             logIn(driver, wait, token);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "Uptime"));
+            assertFalse(driver.findElement(By.id("login")).isDisplayed(), "the login stays on the page");
             String facts = driver.findElement(By.id("facts")).getText();
             assertTrue(facts.contains("Connections by transport"), facts);
             // the chart is uPlot's canvas, drawn once two polls of /api/v1/stats gave a rate
@@ -163,6 +166,93 @@ class ConsoleIT {
         } finally {
             driver.quit();
             paho.close(true);
+        }
+    }
+
+    @Test
+    void aDeviceCreatedInTheConsoleSignsInIsTracedAndAnswersRrpc() throws Exception {
+        String pk = "a1console";
+        WebDriver driver = browser();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+            logIn(driver, wait, token);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
+            driver.findElement(By.cssSelector("a[data-page=devices]")).click();
+            driver.findElement(By.id("product-key")).sendKeys(pk);
+            driver.findElement(By.id("new-device")).sendKeys("lamp-7");
+            driver.findElement(By.cssSelector("#create-device button")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created")));
+            String secret = driver.findElement(By.id("created-secret")).getText();
+            assertTrue(secret.length() >= 16, secret);
+            assertEquals("lamp-7&" + pk, driver.findElement(By.id("link-user")).getText());
+            screenshot(driver, "device-created");
+
+            // a Paho 5 device signs in with the secret the page showed
+            LinkDevice device = new LinkDevice(pk, "lamp-7", secret);
+            try (Paho5 paho = Paho5.connect("tcp://127.0.0.1:" + mqttPort,
+                    device.clientId("lamp-7-c", 3, "hmacsha256", "1700000000000"),
+                    device.options5("lamp-7-c", "hmacsha256"))) {
+                paho.paho.subscribe("/sys/" + pk + "/lamp-7/rrpc/request/+", 0);
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("device-rows"), "ONLINE"));
+                assertFalse(driver.findElement(By.id("login")).isDisplayed(), "the login stays on the page");
+                screenshot(driver, "devices");
+
+                // trace its topics, and see its PUBLISH with the user properties in full
+                driver.findElement(By.cssSelector("a[data-page=trace]")).click();
+                driver.findElement(By.id("trace-topic")).sendKeys("/" + pk + "/lamp-7/#");
+                driver.findElement(By.cssSelector("#trace-form button[type=submit]")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("trace-state"),
+                        "/" + pk + "/lamp-7/#"));
+                org.eclipse.paho.mqttv5.common.packet.MqttProperties props =
+                        new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+                props.setUserProperties(List.of(new org.eclipse.paho.mqttv5.common.packet.UserProperty("unit",
+                        "celsius"), new org.eclipse.paho.mqttv5.common.packet.UserProperty("room", "kitchen")));
+                props.setContentType("application/json");
+                paho.publish("/" + pk + "/lamp-7/user/update", "{\"t\": 21}", 1, props);
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("trace-rows"),
+                        "unit=celsius, room=kitchen"));
+                String traced = driver.findElement(By.id("trace-rows")).getText();
+                assertTrue(traced.contains("PUBLISH") && traced.contains("/" + pk + "/lamp-7/user/update")
+                        && traced.contains("application/json"), traced);
+                screenshot(driver, "trace");
+
+                // call it by RRPC from the Tools page; the device answers "re:" and the request
+                driver.findElement(By.cssSelector("a[data-page=tools]")).click();
+                driver.findElement(By.id("rrpc-pk")).sendKeys(pk);
+                driver.findElement(By.id("rrpc-dn")).sendKeys("lamp-7");
+                driver.findElement(By.id("rrpc-request")).sendKeys("ping");
+                driver.findElement(By.cssSelector("#rrpc-form button")).click();
+                Paho5.Received request = paho.nextOrNull(10_000);
+                assertTrue(request != null && request.topic().startsWith("/sys/" + pk + "/lamp-7/rrpc/request/"),
+                        String.valueOf(request));
+                paho.publish(request.topic().replace("/rrpc/request/", "/rrpc/response/"),
+                        "re:" + new String(request.message().getPayload(), StandardCharsets.UTF_8), 0, null);
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rrpc-result"), "SUCCESS"));
+                assertTrue(driver.findElement(By.id("rrpc-result")).getText().contains("re:ping"),
+                        driver.findElement(By.id("rrpc-result")).getText());
+                screenshot(driver, "tools-rrpc");
+            }
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void anApiErrorIsShownAsItsMessage() throws Exception {
+        WebDriver driver = browser();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+            logIn(driver, wait, token);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
+            driver.findElement(By.cssSelector("a[data-page=tools]")).click();
+            driver.findElement(By.id("pub-topic")).sendKeys("a/+/b");
+            driver.findElement(By.cssSelector("#publish-form button")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+            String shown = driver.findElement(By.id("error")).getText();
+            assertTrue(shown.contains("topic"), shown);
+            screenshot(driver, "api-error");
+        } finally {
+            driver.quit();
         }
     }
 
