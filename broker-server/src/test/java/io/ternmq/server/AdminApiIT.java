@@ -205,6 +205,8 @@ class AdminApiIT {
             assertEquals("3.1.1", byId.get("api-tcp-311").get("protocolVersion").stringValue());
             assertEquals("quic", byId.get("api-quic-5").get("transport").stringValue());
             assertEquals("5.0", byId.get("api-quic-5").get("protocolVersion").stringValue());
+            assertEquals(0, byId.get("api-tcp-311").get("queued").intValue(), "the list carries the queues");
+            assertEquals(0, byId.get("api-tcp-311").get("inflight").intValue());
 
             PrometheusText scrape = PrometheusText.parse(api.get("/metrics").text());
             assertEquals(1, scrape.value("ternmq_connections", "protocol", "5.0", "transport", "quic"));

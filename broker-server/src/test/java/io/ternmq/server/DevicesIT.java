@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,16 @@ class DevicesIT {
         ApiClient.Reply next = api.get("/api/v1/products/" + REG + "/devices?limit=1&after=lamp-0001");
         assertEquals("lamp-0002", next.json().get("data").get(0).get("deviceName").stringValue());
         assertFalse(page.text().contains("s3cret") || page.text().contains("deviceSecret"), page.text());
+
+        ApiClient.Reply products = api.get("/api/v1/products?limit=1000");
+        assertEquals(200, products.status());
+        List<String> keys = new ArrayList<>();
+        products.json().get("data").forEach(p -> keys.add(p.get("productKey").stringValue()));
+        assertEquals(1, keys.stream().filter(REG::equals).count(), "listed once, with two devices: " + keys);
+        assertEquals(keys.stream().sorted().toList(), keys, "in key order");
+        ApiClient.Reply badAfter = api.get("/api/v1/products?after=p%2Fk");
+        assertEquals(400, badAfter.status());
+        assertEquals("after", badAfter.json().get("field").stringValue());
 
         JsonNode detail = api.get("/api/v1/products/" + REG + "/devices/lamp-0001").json();
         assertEquals("OFFLINE", detail.get("status").stringValue());

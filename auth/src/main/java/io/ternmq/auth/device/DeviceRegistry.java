@@ -1,6 +1,7 @@
 package io.ternmq.auth.device;
 
 import io.ternmq.store.RocksStore;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -132,6 +133,57 @@ public final class DeviceRegistry {
             return true;
         });
         return new Page(page, more[0] ? page.get(page.size() - 1).deviceName() : null);
+    }
+
+    /** A page of {@link #products}: product keys in order and the cursor for the next page, null at the end. */
+    public record ProductPage(List<String> productKeys, String next) {
+        public ProductPage {
+            productKeys = List.copyOf(productKeys);
+        }
+    }
+
+    /**
+     * The product keys that have devices, in order: one seek a product (past all of its devices, whose keys share
+     * the product's prefix), so a page costs its length, not the number of devices.
+     *
+     * @param after the last product key of the previous page (exclusive), or null for the first page
+     * @param limit at most this many, 1 or more
+     */
+    public ProductPage products(String after, int limit) {
+        if (limit < 1) {
+            throw DeviceNames.invalid("limit", "limit must be 1 or more, got " + limit);
+        }
+        if (after != null) {
+            DeviceNames.checkProductKey(after, "after");
+        }
+        List<String> page = new ArrayList<>(Math.min(limit, 1024));
+        byte[] start = after == null ? new byte[0] : pastProduct(after);
+        while (true) {
+            String[] found = {null};
+            store.scanFrom(devices, new byte[0], start, (key, value) -> {
+                int end = 0;
+                while (end < key.length && key[end] != 0) {
+                    end++;
+                }
+                found[0] = new String(key, 0, end, StandardCharsets.UTF_8);
+                return false;
+            });
+            if (found[0] == null) {
+                return new ProductPage(page, null);
+            }
+            if (page.size() == limit) {
+                return new ProductPage(page, page.get(page.size() - 1));
+            }
+            page.add(found[0]);
+            start = pastProduct(found[0]);
+        }
+    }
+
+    /** The first key after every key of the product: its prefix with the 0 separator raised to 1. */
+    private static byte[] pastProduct(String productKey) {
+        byte[] past = DeviceRecord.productPrefix(productKey);
+        past[past.length - 1] = 1;
+        return past;
     }
 
     /** How many devices the product has: a scan of its keys, for the admin API rather than a hot path. */

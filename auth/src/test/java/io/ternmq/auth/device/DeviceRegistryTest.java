@@ -162,6 +162,32 @@ class DeviceRegistryTest {
     }
 
     @Test
+    void productsAreListedOnceEachInOrderAndPaged() {
+        assertEquals(new DeviceRegistry.ProductPage(List.of(), null), registry.products(null, 10));
+        for (String pk : List.of("pk", "p", "pk2", "a-b", "p_")) {
+            registry.create(pk, "dev-a", null);
+            registry.create(pk, "dev-b", null);
+        }
+        assertEquals(new DeviceRegistry.ProductPage(List.of("a-b", "p", "p_", "pk", "pk2"), null),
+                registry.products(null, 10), "a product is listed once however many devices it has");
+        DeviceRegistry.ProductPage first = registry.products(null, 2);
+        assertEquals(List.of("a-b", "p"), first.productKeys());
+        assertEquals("p", first.next());
+        DeviceRegistry.ProductPage second = registry.products(first.next(), 2);
+        assertEquals(new DeviceRegistry.ProductPage(List.of("p_", "pk"), "pk"), second);
+        assertEquals(new DeviceRegistry.ProductPage(List.of("pk2"), null), registry.products(second.next(), 2));
+        assertEquals(new DeviceRegistry.ProductPage(List.of("a-b", "p", "p_", "pk", "pk2"), null),
+                registry.products(null, 5), "no next cursor when the page ends with the last product");
+
+        registry.delete("p", "dev-a");
+        registry.delete("p", "dev-b");
+        assertEquals(List.of("a-b", "p_", "pk", "pk2"), registry.products(null, 10).productKeys(),
+                "a product goes with its last device");
+        assertEquals("limit", assertThrows(DeviceException.class, () -> registry.products(null, 0)).field());
+        assertEquals("after", assertThrows(DeviceException.class, () -> registry.products("p/k", 1)).field());
+    }
+
+    @Test
     void listRefusesABadLimitOrProductKey() {
         assertEquals("limit", assertThrows(DeviceException.class, () -> registry.list("pk", null, 0)).field());
         assertEquals("productKey", assertThrows(DeviceException.class, () -> registry.list("p/k", null, 1)).field());

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -187,6 +189,9 @@ public final class AdminApi implements AutoCloseable {
                             p.addLast("tls", tls.current().newHandler(ch.alloc()));
                         }
                         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+                        // gzip for a client that asks (browsers, Prometheus); the console's page and /metrics
+                        // shrink about 4 times
+                        p.addLast("gzip", new HttpContentCompressor(1024, StandardCompressionOptions.gzip()));
                         p.addLast("body-limit", new BodyLimit(config.maxBodyBytes(), config.maxImportBytes(), token));
                         p.addLast(BodyLimit.AGGREGATOR, new BoundedAggregator(config.maxBodyBytes()));
                         // After the aggregator it sees whole requests only: a client trickling one slowly is

@@ -48,6 +48,12 @@ final class DevicesApi {
     record DevicePage(List<DeviceView> data, String next) {
     }
 
+    record ProductView(String productKey) {
+    }
+
+    record ProductPage(List<ProductView> data, String next) {
+    }
+
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record DeviceDetail(String productKey, String deviceName, boolean enabled, Instant createdAt,
                         Instant lastOnlineAt, String lastAddress, String status, ConnectionView connection) {
@@ -79,7 +85,8 @@ final class DevicesApi {
 
     List<Route> routes() {
         String devices = "/api/v1/products/{productKey}/devices";
-        return List.of(new Route(HttpMethod.POST, devices, true, this::create),
+        return List.of(new Route(HttpMethod.GET, "/api/v1/products", true, this::products),
+                new Route(HttpMethod.POST, devices, true, this::create),
                 new Route(HttpMethod.GET, devices, true, this::list),
                 new Route(HttpMethod.POST, devices + IMPORT_PATH, true, this::importDevices),
                 new Route(HttpMethod.GET, devices + "/{deviceName}", true, this::get),
@@ -97,6 +104,18 @@ final class DevicesApi {
             Device d = registry.create(r.pathParam(0), name, secret);
             return ApiResponse.of(HttpResponseStatus.CREATED,
                     new Created(d.productKey(), d.deviceName(), d.deviceSecret()));
+        });
+    }
+
+    /** The products that have devices: a product exists through its devices, so it has no create of its own. */
+    private CompletionStage<ApiResponse> products(ApiRequest r) {
+        r.onlyQuery(Set.of("after", "limit"));
+        String after = r.query("after");
+        int limit = r.intQuery("limit", 100, 1, MAX_LIMIT);
+        return off(() -> {
+            DeviceRegistry.ProductPage page = registry.products(after, limit);
+            return ApiResponse.ok(new ProductPage(page.productKeys().stream().map(ProductView::new).toList(),
+                    page.next()));
         });
     }
 

@@ -11,6 +11,7 @@ import io.ternmq.core.topic.TopicCheck;
 import io.ternmq.core.topic.TopicTrie;
 import io.ternmq.core.topic.Topics;
 import io.ternmq.server.api.Views.ClientDetail;
+import io.ternmq.server.api.Views.ClientEntry;
 import io.ternmq.server.api.Views.ClientView;
 import io.ternmq.server.api.Views.Page;
 import io.ternmq.server.api.Views.SessionDetail;
@@ -76,11 +77,16 @@ final class SessionsApi {
         Predicate<ClientView> wanted = c -> (username == null || username.equals(c.username()))
                 && (transport == null || transport.equals(c.transport()))
                 && (version == null || version.equals(c.protocolVersion()));
-        // What a client view holds is fixed at CONNECT (behind the session's volatile connection): read here, on
-        // the HTTP thread, without a hop to every session's owner.
-        return sorted(s -> prefix == null || s.clientId().startsWith(prefix)).thenApply(all -> ApiResponse.ok(
-                Page.of(all.stream().map(ClientView::of).filter(Objects::nonNull).filter(wanted).toList(), page,
-                        limit)));
+        // What a client view holds is fixed at CONNECT (behind the session's volatile connection): filtered here,
+        // on the API's thread; only the page's sessions are asked on their owners for their queues.
+        return sorted(s -> {
+            ClientView v = prefix == null || s.clientId().startsWith(prefix) ? ClientView.of(s) : null;
+            return v != null && wanted.test(v);
+        }).thenCompose(candidates -> {
+            Page<Session> window = Page.of(candidates, page, limit);
+            return OwnerCalls.onEach(window.data(), ClientEntry::of).thenApply(entries -> ApiResponse.ok(
+                    new Page<>(entries.stream().filter(Objects::nonNull).toList(), window.meta())));
+        });
     }
 
     private CompletionStage<ApiResponse> client(ApiRequest r) {

@@ -64,6 +64,17 @@ final class Views {
         }
     }
 
+    /** A row of the clients list: the client and its queues, read on the session's owner. */
+    record ClientEntry(String clientId, String username, String transport, String protocolVersion, String address,
+                       int keepalive, Instant connectedAt, int inflight, int queued) {
+        /** On the session's owner: null when it has no connection now. */
+        static ClientEntry of(Session session) {
+            ClientView v = ClientView.of(session);
+            return v == null ? null : new ClientEntry(v.clientId(), v.username(), v.transport(), v.protocolVersion(),
+                    v.address(), v.keepalive(), v.connectedAt(), session.inflight(), session.queued());
+        }
+    }
+
     record ClientDetail(String clientId, String username, String transport, String protocolVersion, String address,
                         int keepalive, Instant connectedAt, boolean persistent, long sessionExpiryInterval,
                         int inflight, int queued, List<SubscriptionView> subscriptions, TlsView tlsIdentity) {
