@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests drive that Maven cannot fetch
-# (Debian's mosquitto-clients and curl for the end-to-end tests, chromium and chromium-driver for the console's
-# browser tests, openssl for the sign-in signatures, mosquitto for mosquitto_passwd, whose files the broker reads),
+# (Debian's mosquitto-clients and curl for the end-to-end tests, chromium, chromium-driver and firefox-esr for the
+# console's browser tests, openssl for the sign-in signatures, mosquitto for mosquitto_passwd, whose files the broker reads),
 # then runs `mvn -B verify`, then checks the packaging where it
 # can: the Docker image built and run with podman (docker/ci-image.sh, which installs podman) and the systemd
 # service installed and started as its unit would (packaging/ci-service.sh); both need root (or sudo).
@@ -17,6 +17,8 @@ command -v mosquitto_passwd >/dev/null 2>&1 || need+=(mosquitto)
 # the web console's browser tests: headless Chromium through Debian's chromedriver (Selenium downloads nothing)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# and Firefox, driven over WebDriver BiDi on its own socket (Debian has no geckodriver)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" != 0 ] && sudo="sudo"

@@ -3,11 +3,11 @@
   'use strict';
   var TOKEN = 'ternmq.token';
   var $ = function (id) { return document.getElementById(id); };
-  var pages = ['login', 'overview', 'clients', 'client', 'devices', 'trace', 'tools'];
+  var pages = ['login', 'overview', 'clients', 'client', 'devices', 'topics', 'trace', 'tools'];
   var history = { t: [], in: [], out: [] };
   var last = null;
   var chart = null;
-  var clientPage = 1;
+  var noop = function () { /* the error is shown by api() */ };
 
   function show(page) {
     pages.forEach(function (p) { $(p).hidden = p !== page; });
@@ -119,24 +119,41 @@
     row.appendChild(td); return td;
   }
 
+  function clientLink(id) {
+    var a = document.createElement('a');
+    a.href = '#/clients/' + encodeURIComponent(id);
+    a.textContent = id;
+    return a;
+  }
+
+  // A list paged by page and limit (clients, subscriptions): Previous and Next under it move through it.
+  function pager(name, load) {
+    var p = { page: 1 };
+    p.shown = function (meta) {
+      $(name + '-page-no').textContent = 'page ' + meta.page + ' (' + meta.count + ' in all)';
+      $(name + '-prev').disabled = meta.page <= 1;
+      $(name + '-next').disabled = !meta.hasNext;
+    };
+    $(name + '-prev').addEventListener('click', function () { p.page = Math.max(1, p.page - 1); load().catch(noop); });
+    $(name + '-next').addEventListener('click', function () { p.page += 1; load().catch(noop); });
+    return p;
+  }
+
+  var clientPager = pager('clients', clients);
   function clients() {
     var prefix = $('client-prefix').value;
-    var q = '?page=' + clientPage + '&limit=50' + (prefix ? '&clientId=' + encodeURIComponent(prefix) : '');
+    var q = '?page=' + clientPager.page + '&limit=50' + (prefix ? '&clientId=' + encodeURIComponent(prefix) : '');
     return api('GET', '/api/v1/clients' + q).then(function (page) {
       var rows = $('client-rows');
       rows.textContent = '';
       page.data.forEach(function (c) {
         var tr = document.createElement('tr');
-        var a = document.createElement('a');
-        a.href = '#/clients/' + encodeURIComponent(c.clientId);
-        a.textContent = c.clientId;
-        cell(tr, '').appendChild(a);
-        [c.username || '(anonymous)', c.address, c.transport, c.protocolVersion, c.connectedAt].forEach(function (v) { cell(tr, v); });
+        cell(tr, '').appendChild(clientLink(c.clientId));
+        [c.username || '(anonymous)', c.address, c.transport, c.protocolVersion, c.connectedAt, c.queued, c.inflight]
+          .forEach(function (v) { cell(tr, v); });
         rows.appendChild(tr);
       });
-      $('page-no').textContent = 'page ' + page.meta.page;
-      $('prev-page').disabled = page.meta.page <= 1;
-      $('next-page').disabled = !page.meta.hasNext;
+      clientPager.shown(page.meta);
     });
   }
 
@@ -157,13 +174,16 @@
         if (!window.confirm('Disconnect ' + c.clientId + '?')) { return; }
         api('DELETE', '/api/v1/clients/' + encodeURIComponent(c.clientId)).then(function () {
           location.hash = '#/clients';
-        }).catch(function () { /* shown by api() */ });
+        }).catch(noop);
       };
     });
   }
 
   // Devices: one product at a time, 50 a page, in name order ("More" follows the list's cursor).
+  // A refresh reloads as many as are shown, so rows brought in with "More" stay.
   var deviceCursor = null;
+  var devicesShown = 0;
+  var deviceLoads = 0; // an answer to a load older than the newest is dropped: a refresh must not undo a "More"
   function product() { return $('product-key').value.trim(); }
   function devicePath(name) {
     return '/api/v1/products/' + encodeURIComponent(product()) + '/devices' + (name ? '/' + encodeURIComponent(name) : '');
@@ -173,10 +193,14 @@
   }
   function devices(more) {
     if (!product()) { return Promise.resolve(); }
-    var q = '?limit=50' + (more && deviceCursor ? '&after=' + encodeURIComponent(deviceCursor) : '');
+    var q = more ? '?limit=50&after=' + encodeURIComponent(deviceCursor)
+      : '?limit=' + Math.min(Math.max(devicesShown, 50), 1000);
+    var load = ++deviceLoads;
     return api('GET', devicePath() + q).then(function (page) {
+      if (load !== deviceLoads) { return; }
       var rows = $('device-rows');
-      if (!more) { rows.textContent = ''; }
+      if (!more) { rows.textContent = ''; devicesShown = 0; }
+      devicesShown += page.data.length;
       page.data.forEach(function (d) {
         var tr = document.createElement('tr');
         tr.dataset.device = d.deviceName;
@@ -184,11 +208,11 @@
         var actions = cell(tr, '');
         actions.appendChild(button(d.enabled ? 'Disable' : 'Enable', function () {
           api('PATCH', devicePath(d.deviceName), { enabled: !d.enabled }).then(function () { devices(false); })
-            .catch(function () {});
+            .catch(noop);
         }));
         actions.appendChild(button('Delete', function () {
           if (!window.confirm('Delete ' + d.deviceName + '? Its secret is gone with it.')) { return; }
-          api('DELETE', devicePath(d.deviceName)).then(function () { devices(false); }).catch(function () {});
+          api('DELETE', devicePath(d.deviceName)).then(function () { devices(false); }).catch(noop);
         }));
         rows.appendChild(tr);
       });
@@ -196,8 +220,20 @@
       $('more-devices').hidden = !page.next;
     });
   }
-  $('product-form').addEventListener('submit', function (e) { e.preventDefault(); error(''); devices(false).catch(function () {}); });
-  $('more-devices').addEventListener('click', function () { devices(true).catch(function () {}); });
+  // The products that have devices, each a button that shows its devices.
+  function products() {
+    return api('GET', '/api/v1/products?limit=1000').then(function (page) {
+      var list = $('products');
+      list.textContent = page.data.length ? '' : 'No devices yet: create one below.';
+      page.data.forEach(function (p) {
+        list.appendChild(button(p.productKey, function () { $('product-key').value = p.productKey; showProduct(); }));
+      });
+      if (page.next) { list.appendChild(document.createTextNode(' (the first 1000; type a product key below)')); }
+    });
+  }
+  function showProduct() { error(''); devicesShown = 0; devices(false).catch(noop); }
+  $('product-form').addEventListener('submit', function (e) { e.preventDefault(); showProduct(); });
+  $('more-devices').addEventListener('click', function () { devices(true).catch(noop); });
   $('create-device').addEventListener('submit', function (e) {
     e.preventDefault();
     if (!product()) { error('A product key is required'); $('product-key').focus(); return; }
@@ -212,11 +248,11 @@
       $('new-device').value = '';
       error('');
       return devices(false);
-    }).catch(function () {});
+    }).catch(noop);
   });
   $('copy-secret').addEventListener('click', function () {
     var secret = $('created-secret').textContent;
-    if (navigator.clipboard) { navigator.clipboard.writeText(secret).catch(function () {}); }
+    if (navigator.clipboard) { navigator.clipboard.writeText(secret).catch(noop); }
   });
   $('import-form').addEventListener('submit', function (e) {
     e.preventDefault();
@@ -228,7 +264,51 @@
       $('import-result').textContent = 'Imported ' + r.created + ' devices' +
         (r.skipped.length ? '; skipped (they exist): ' + r.skipped.join(', ') : '');
       return devices(false);
-    }).catch(function () {});
+    }).catch(noop);
+  });
+
+  // Topics: which sessions a topic name would reach, and every subscription, filtered by client or exact filter.
+  var subscriptionPager = pager('subscriptions', subscriptions);
+  function subscriptions() {
+    var c = $('subs-client').value.trim(), f = $('subs-filter').value.trim();
+    var q = '?limit=100&page=' + subscriptionPager.page + (c ? '&clientId=' + encodeURIComponent(c) : '') +
+      (f ? '&topicFilter=' + encodeURIComponent(f) : '');
+    return api('GET', '/api/v1/subscriptions' + q).then(function (page) {
+      var rows = $('all-subscription-rows');
+      rows.textContent = '';
+      page.data.forEach(function (s) {
+        var tr = document.createElement('tr');
+        cell(tr, '').appendChild(clientLink(s.clientId));
+        cell(tr, s.topicFilter); cell(tr, s.qos); cell(tr, s.noLocal);
+        rows.appendChild(tr);
+      });
+      subscriptionPager.shown(page.meta);
+    });
+  }
+  var matched = null;
+  function match() {
+    if (!matched) { return Promise.resolve(); }
+    return api('GET', '/api/v1/topics?match=' + encodeURIComponent(matched)).then(function (m) {
+      $('match-result').textContent = m.topic + ' reaches ' + m.sessions + ' session(s) through ' +
+        m.subscriptions.length + ' subscription(s)';
+      var rows = $('match-rows');
+      rows.textContent = '';
+      m.subscriptions.forEach(function (s) {
+        var tr = document.createElement('tr');
+        cell(tr, '').appendChild(clientLink(s.clientId));
+        cell(tr, s.qos); cell(tr, s.noLocal); cell(tr, s.shareKey || '');
+        rows.appendChild(tr);
+      });
+    });
+  }
+  $('match-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    error('');
+    matched = $('match-topic').value;
+    match().catch(function () { matched = null; $('match-result').textContent = ''; $('match-rows').textContent = ''; });
+  });
+  $('subscriptions-form').addEventListener('submit', function (e) {
+    e.preventDefault(); error(''); subscriptionPager.page = 1; subscriptions().catch(noop);
   });
 
   // Trace: turns tracing on for a client or a topic filter, then shows its events as they arrive.
@@ -262,7 +342,7 @@
     var q = traceQuery();
     if (!q) { error('A client id or a topic filter is required'); return; }
     q.enabled = on;
-    api('PUT', '/api/v1/trace', q).then(function () { error(''); return trace(); }).catch(function () {});
+    api('PUT', '/api/v1/trace', q).then(function () { error(''); return trace(); }).catch(noop);
   }
   $('trace-form').addEventListener('submit', function (e) { e.preventDefault(); traceSwitch(true); });
   $('trace-stop').addEventListener('click', function () { traceSwitch(false); });
@@ -298,7 +378,7 @@
         error('');
         facts($('rrpc-result'), [['rrpcCode', r.rrpcCode], ['messageId', r.messageId],
           ['Answer', r.payloadBase64 ? utf8(r.payloadBase64) : '(none)']]);
-      }).catch(function () {});
+      }).catch(noop);
   });
 
   var timer = null;
@@ -317,19 +397,21 @@
       refresh = clients;
     } else if (hash === '#/devices') {
       show('devices');
-      refresh = function () { return devices(false); };
+      refresh = function () { return Promise.all([products(), devices(false)]); };
+    } else if (hash === '#/topics') {
+      show('topics');
+      refresh = function () { return Promise.all([subscriptions(), match()]); };
     } else if (hash === '#/trace') {
       show('trace');
       refresh = trace;
     } else if (hash === '#/tools') {
       show('tools');
-      error('');
       return;
     } else {
       show('overview');
       refresh = overview;
     }
-    var tick = function () { refresh().catch(function () { /* shown by api() */ }); };
+    var tick = function () { refresh().catch(noop); };
     tick();
     timer = setInterval(tick, 2000);
   }
@@ -341,9 +423,7 @@
     route();
   });
   $('logout').addEventListener('click', function () { sessionStorage.removeItem(TOKEN); route(); });
-  $('client-search').addEventListener('submit', function (e) { e.preventDefault(); clientPage = 1; clients(); });
-  $('prev-page').addEventListener('click', function () { clientPage = Math.max(1, clientPage - 1); clients(); });
-  $('next-page').addEventListener('click', function () { clientPage += 1; clients(); });
+  $('client-search').addEventListener('submit', function (e) { e.preventDefault(); clientPager.page = 1; clients().catch(noop); });
   window.addEventListener('hashchange', route);
   route();
 }());
