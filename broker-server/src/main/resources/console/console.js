@@ -65,6 +65,12 @@
     return Object.keys(out).map(function (k) { return k + ': ' + out[k]; }).join(', ') || '0';
   }
 
+  function bytes(n) {
+    var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'], i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i ? n.toFixed(1) : n) + ' ' + units[i];
+  }
+
   function facts(dl, pairs) {
     dl.textContent = '';
     pairs.forEach(function (p) {
@@ -95,7 +101,8 @@
         ['Messages dropped', metric(s, 'ternmq.messages.dropped', 'count')],
         ['Refused by the rules', metric(s, 'ternmq.rule.refusals', 'count')],
         ['Sign-in failures', metric(s, 'ternmq.authentication.failures', 'count')],
-        ['Store files', metric(s, 'ternmq.store.files', 'value')],
+        ['Store on disk', bytes(metric(s, 'ternmq.store.files', 'value'))],
+        ['Messages kept in the store', bytes(metric(s, 'ternmq.store.messages', 'value'))],
         ['Listeners', Object.keys(s.listeners).map(function (k) { return k + ' ' + s.listeners[k]; }).join(', ')]
       ]);
       drawChart();

@@ -296,6 +296,24 @@ class ConsoleIT {
             wait.until(ExpectedConditions.stalenessOf(before));
             wait.until(ExpectedConditions.numberOfElementsToBe(rows, 60));
             assertEquals("dev-059", driver.findElements(rows).get(59).findElement(By.tagName("td")).getText());
+
+            // import from a CSV file chosen in the form; disable one, then delete it after the confirmation
+            Path file = dir.resolve("more-devices.csv");
+            Files.writeString(file, "imp-001,secret-imp-001\ndev-000\n");
+            driver.findElement(By.id("import-file")).sendKeys(file.toString());
+            driver.findElement(By.cssSelector("#import-form button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-result"),
+                    "Imported 1 devices; skipped (they exist): dev-000"));
+            assertEquals(200, api.get("/api/v1/products/" + pk + "/devices/imp-001").status());
+            By dev000 = By.cssSelector("#device-rows tr[data-device='dev-000']");
+            driver.findElement(dev000).findElement(By.xpath(".//button[.='Disable']")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(dev000, "DISABLED"));
+            assertFalse(api.get("/api/v1/products/" + pk + "/devices/dev-000").json().get("enabled").booleanValue());
+            driver.findElement(dev000).findElement(By.xpath(".//button[.='Delete']")).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.numberOfElementsToBe(dev000, 0));
+            assertEquals(404, api.get("/api/v1/products/" + pk + "/devices/dev-000").status());
+            screenshot(driver, "devices-managed");
         } finally {
             driver.quit();
         }
