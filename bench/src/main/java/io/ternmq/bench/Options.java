@@ -59,6 +59,10 @@ record Options(Scenario scenario, String host, int port, String transport, int m
               java -jar ternmq-bench.jar fuzz [fuzz options]                    hostile MQTT packets, see below
               java -jar ternmq-bench.jar table A.json B.json [NAME_A NAME_B]   side-by-side table of two runs
               java -jar ternmq-bench.jar value RESULT.json KEY                  one number, e.g. latency_ms.p99
+              java -jar ternmq-bench.jar relay --listen H:P --to H:P --from A[,B] --switch-after D [--for D]
+                                                                        a UDP NAT that moves every client to a new
+                                                                        source address (or port) mid-run: QUIC
+                                                                        migration under load
               java -cp ternmq-bench.jar org.openjdk.jmh.Main [JMH options]     the microbenchmarks
 
             Scenarios:

@@ -69,6 +69,9 @@ class MetricsIT {
                 assertTrue(scrape.value("ternmq_store_sync_seconds_count") > 0, "the persistent session's writes");
                 assertEquals("counter", scrape.types.get("ternmq_messages_received_total"));
                 assertEquals(0, scrape.value("ternmq_quic_handshakes_total", "result", "ok"), "no QUIC client here");
+                assertEquals(0, scrape.value("ternmq_quic_migrations_total"));
+                assertEquals(0, scrape.value("ternmq_quic_refused_total", "what", "stream"));
+                assertEquals(0, scrape.value("ternmq_quic_early_data_total", "what", "connect"));
                 assertEquals(0, scrape.value("ternmq_tls_handshakes_total", "result", "ok"), "nor a TLS one");
                 assertTrue(scrape.has("ternmq_jvm_memory_used_bytes"), "JVM meters");
                 assertTrue(scrape.has("ternmq_netty_eventexecutor_tasks_pending"), "Netty meters");

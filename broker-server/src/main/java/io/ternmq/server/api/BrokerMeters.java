@@ -179,6 +179,20 @@ public final class BrokerMeters implements AutoCloseable {
                 .tags("result", "failed").description("QUIC handshakes").register(registry);
         Gauge.builder("ternmq.quic.connections", quic, QuicStats::openConnections)
                 .description("QUIC connections open, handshakes included").register(registry);
+        FunctionCounter.builder("ternmq.quic.migrations", quic, QuicStats::migrations)
+                .description("QUIC connections that moved to a new client address or port").register(registry);
+        FunctionCounter.builder("ternmq.quic.refused", quic, QuicStats::refusedConnections).tags("what", "connection")
+                .description("QUIC connections and streams refused by the limits").register(registry);
+        FunctionCounter.builder("ternmq.quic.refused", quic, QuicStats::refusedStreams).tags("what", "stream")
+                .description("QUIC connections and streams refused by the limits").register(registry);
+        FunctionCounter.builder("ternmq.quic.handshake.timeouts", quic, QuicStats::handshakeTimeouts)
+                .description("QUIC handshakes that did not complete within quic.handshake-timeout").register(registry);
+        FunctionCounter.builder("ternmq.quic.early.data", quic, QuicStats::earlyDataStreams).tags("what", "stream")
+                .description("MQTT streams that arrived in 0-RTT early data, and CONNECTs acted on in it")
+                .register(registry);
+        FunctionCounter.builder("ternmq.quic.early.data", quic, QuicStats::earlyDataConnects).tags("what", "connect")
+                .description("MQTT streams that arrived in 0-RTT early data, and CONNECTs acted on in it")
+                .register(registry);
     }
 
     void bindApi(FailedLogins failedLogins, LongAdder published) {

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# MQTT over QUIC against MQTT over TCP on a lossy path, and QUIC through a change of the client's address, each
+# inside a network namespace of its own that this script creates (root needed), so nothing else on the machine
+# sees the loss.
+#
+#   sudo bench/quic-loss.sh [LOSS_PERCENT...]     default: 0 1 2 5, then the two migration runs
+#
+# Loss: the namespace's loopback drops packets at random on input (iptables -m statistic --mode random
+# --probability P -j DROP; the kernel here has no netem), so every packet, either way, is dropped with P.
+# Load: the bench's p2p, QoS 1, PAIRS publisher/subscriber pairs (default 50) at RATE messages a second each
+# (default 20: 1,000 a second in all), 16-byte payloads, for DURATION seconds (default 30) after a 5 s warm-up of
+# the same load on topics of its own. One fresh broker for each run.
+# Migration (no loss): the QUIC clients reach the broker through `ternmq-bench relay`, a NAT that halfway through
+# the run moves every client to a new source address (127.0.0.2 to 127.0.0.3: a real address change) or to a new
+# port on the same address (a NAT rebinding). Reported: messages lost and duplicated (QoS 1 must lose none and the
+# broker must send none twice), p50/p99/p99.9, and the throughput dip: the lowest per-second delivery rate of the
+# run and how many seconds fell under 90% of the asked rate.
+#
+# Environment: DURATION, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_JAR="$ROOT/bench/target/ternmq-bench.jar"
+TERNMQ_JAR=${TERNMQ_JAR:-"$ROOT/broker-server/target/ternmq.jar"}
+DURATION=${DURATION:-30}
+PAIRS=${PAIRS:-50}
+RATE=${RATE:-20}
+OUT=${OUT:-$(mktemp -d /tmp/ternmq-quic-loss.XXXXXX)}
+LOSSES=("$@")
+[ ${#LOSSES[@]} -eq 0 ] && LOSSES=(0 1 2 5)
+
+[ "$(id -u)" = 0 ] || { echo "quic-loss.sh: needs root (a network namespace and iptables in it)" >&2; exit 2; }
+command -v curl >/dev/null || { echo "quic-loss.sh: needs curl" >&2; exit 2; }
+command -v iptables >/dev/null || { echo "quic-loss.sh: needs iptables (apt-get install iptables)" >&2; exit 2; }
+for jar in "$BENCH_JAR" "$TERNMQ_JAR"; do
+  [ -f "$jar" ] || { echo "quic-loss.sh: $jar is missing: mvn -B -q package -DskipTests" >&2; exit 2; }
+done
+
+NS=ternmq-loss-$$
+BROKER_PID=""
+cleanup() {
+  [ -n "$BROKER_PID" ] && kill -KILL "$BROKER_PID" 2>/dev/null
+  ip netns pids "$NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+  ip netns del "$NS" 2>/dev/null
+  true
+}
+trap cleanup EXIT
+ip netns add "$NS"
+in_ns() { ip netns exec "$NS" "$@"; }
+in_ns ip link set lo up
+TCP_PORT=1883
+QUIC_PORT=14567
+RELAY_PORT=24567
+HTTP_PORT=18083
+
+# metric NAME: one value of the broker's /metrics (the namespace's own loopback; /metrics needs no token by default)
+metric() {
+  in_ns curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+set_loss() {
+  in_ns iptables -F INPUT
+  if [ "$1" != 0 ]; then
+    in_ns iptables -A INPUT -i lo -m statistic --mode random --probability "$(awk -v p="$1" 'BEGIN { print p / 100 }')" -j DROP
+  fi
+}
+
+start_broker() {
+  local dir
+  dir=$(mktemp -d "$OUT/broker.XXXXXX")
+  # ip netns exec execs the command: $! is the broker's own pid (for --broker-pid and the stop)
+  ip netns exec "$NS" java -jar "$TERNMQ_JAR" --tcp-port "$TCP_PORT" --tls-port 0 --quic-port "$QUIC_PORT" --http-port "$HTTP_PORT" \
+    --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 1 300); do grep -q "ternmq ready" "$dir/broker.log" && return; sleep 0.1; done
+  cat "$dir/broker.log" >&2
+  exit 1
+}
+
+stop_broker() {
+  kill -TERM "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
+}
+
+# run LABEL TRANSPORT PORT: the warm-up straight to the broker, then the measured run to PORT.
+run() {
+  local label=$1 transport=$2 port=$3 direct=$TCP_PORT
+  [ "$transport" = quic ] && direct=$QUIC_PORT
+  echo "$(date +%T) $label (load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/runs.log"
+  in_ns java -jar "$BENCH_JAR" p2p --transport "$transport" --publishers "$PAIRS" --qos 1 --rate "$RATE" \
+    --payload 16 --connect-rate 100 --port "$direct" --duration 5s --client-prefix warm --topic-prefix warm \
+    --quiet >"$OUT/$label.warmup.log" 2>&1 || true
+  in_ns java -jar "$BENCH_JAR" p2p --transport "$transport" --publishers "$PAIRS" --qos 1 --rate "$RATE" \
+    --payload 16 --connect-rate 100 --port "$port" --duration "${DURATION}s" --broker-pid "$BROKER_PID" \
+    --json "$OUT/$label.json" >"$OUT/$label.log" 2>&1 || { cat "$OUT/$label.log" >&2; return 1; }
+}
+
+value() { java -jar "$BENCH_JAR" value "$1" "$2"; }
+
+# dip LOG: the lowest per-second delivery rate once publishing runs (its first second, a partial one, and its last
+# left out), and the seconds under 90% of the asked rate.
+dip() {
+  awk -v want="$((PAIRS * RATE))" '/publishing for/ { on = 1; next } on && /^\[ *[0-9]+s\] conn/ {
+      for (i = 1; i <= NF; i++) if ($i == "in") { v = $(i + 1); gsub(/[,\/s]/, "", v); rates[n++] = v + 0 }
+    }
+    END {
+      min = -1; under = 0
+      for (i = 1; i < n - 1; i++) { if (min < 0 || rates[i] < min) min = rates[i]; if (rates[i] < 0.9 * want) under++ }
+      printf "%d msg/s, %d s under 90%%", min, under
+    }' "$1"
+}
+
+row() {
+  local f="$OUT/$1.json"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$1" "$(value "$f" messages.received)" \
+    "$(value "$f" messages.lost)" "$(value "$f" messages.duplicates)" "$(value "$f" latency_ms.p50)" \
+    "$(value "$f" latency_ms.p99)" "$(value "$f" latency_ms.p99_9)" "$(dip "$OUT/$1.log")" | tee -a "$OUT/table.md"
+}
+
+echo "| run | received | lost | duplicates | p50 ms | p99 ms | p99.9 ms | lowest rate |" | tee "$OUT/table.md"
+echo "|---|---|---|---|---|---|---|---|" | tee -a "$OUT/table.md"
+for loss in "${LOSSES[@]}"; do
+  for transport in tcp quic; do
+    set_loss "$loss"
+    start_broker
+    port=$TCP_PORT
+    [ "$transport" = quic ] && port=$QUIC_PORT
+    run "loss-$loss-$transport" "$transport" "$port" >/dev/null
+    stop_broker
+    set_loss 0
+    row "loss-$loss-$transport"
+  done
+done
+
+# migration: halfway through, every QUIC client's packets start coming from a new address, then from a new port
+for move in address port; do
+  set_loss 0
+  start_broker
+  from=127.0.0.2,127.0.0.3
+  [ "$move" = port ] && from=127.0.0.2
+  # the relay's clock starts at the first datagram: the connects take PAIRS*2/100 s, then the measured run
+  ip netns exec "$NS" java -jar "$BENCH_JAR" relay --listen "127.0.0.1:$RELAY_PORT" --to "127.0.0.1:$QUIC_PORT" --from "$from" \
+    --switch-after "$((PAIRS * 2 / 100 + DURATION / 2))s" --for "$((DURATION + 60))s" >"$OUT/migrate-$move.relay.log" 2>&1 &
+  relay=$!
+  sleep 1
+  run "migrate-$move-quic" quic "$RELAY_PORT" >/dev/null
+  kill "$relay" 2>/dev/null || true
+  wait "$relay" 2>/dev/null || true
+  migrations=$(metric ternmq_quic_migrations_total)
+  stop_broker
+  row "migrate-$move-quic"
+  grep "relay:" "$OUT/migrate-$move.relay.log" | sed 's/^/    /'
+  echo "    the broker counted ${migrations:-?} QUIC migrations (ternmq_quic_migrations_total)" | tee -a "$OUT/table.md"
+done
+echo
+echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); results in $OUT"
