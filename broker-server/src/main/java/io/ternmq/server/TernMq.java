@@ -199,8 +199,8 @@ public final class TernMq implements AutoCloseable {
                 // The MQTT keepalive watchdog closes silent connections; QUIC's own idle timeout only has to outlast
                 // the longest silence allowed.
                 Duration idle = Duration.ofMillis(engine.policy.longestSilenceAllowedMillis());
-                quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer, ports.bind(),
-                        ports.quicPort());
+                quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer,
+                        clientId -> engine.registry.get(clientId) == null, ports.bind(), ports.quicPort());
                 meters.bindQuic(quic.stats());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
                         quic::bind);

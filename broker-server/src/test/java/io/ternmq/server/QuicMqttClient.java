@@ -140,9 +140,30 @@ final class QuicMqttClient implements AutoCloseable {
     private final AtomicInteger connectsSent = new AtomicInteger();
     private volatile QuicStreamChannel stream;
     private volatile boolean connectInEarlyData;
+    /** A QoS 1 PUBLISH written with CONNECT, in the same flight (0-RTT when CONNECT is), or null. */
+    private volatile MqttPublishMessage withConnect;
+    /** The PUBACK of {@link #withConnect}. */
+    final CompletableFuture<MqttMessage> withConnectAck = new CompletableFuture<>();
 
     private QuicMqttClient(MqttConnectMessage connect) {
         this.connect = connect;
+    }
+
+    /** As {@link #start}, with a QoS 1 PUBLISH sent right behind CONNECT, in the same flight. */
+    static QuicMqttClient startWithPublish(Context context, InetSocketAddress server, MqttConnectMessage connect,
+                                           String topic, String payload) {
+        QuicMqttClient client = new QuicMqttClient(connect);
+        int id = client.nextPacketId();
+        client.expect(id).whenComplete((ack, e) -> {
+            if (e != null) {
+                client.withConnectAck.completeExceptionally(e);
+            } else {
+                client.withConnectAck.complete(ack);
+            }
+        });
+        client.withConnect = MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_LEAST_ONCE).messageId(id)
+                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+        return start(client, context, server);
     }
 
     /**
@@ -151,14 +172,19 @@ final class QuicMqttClient implements AutoCloseable {
      * {@link #connack} completes with the broker's answer.
      */
     static QuicMqttClient start(Context context, InetSocketAddress server, MqttConnectMessage connect) {
-        QuicMqttClient client = new QuicMqttClient(connect);
+        return start(new QuicMqttClient(connect), context, server);
+    }
+
+    private static QuicMqttClient start(QuicMqttClient client, Context context, InetSocketAddress server) {
         QuicChannel.newBootstrap(context.nextSocket())
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                         if (evt instanceof SslEarlyDataReadyEvent) {
                             client.connectInEarlyData = true;
-                            client.openStream((QuicChannel) ctx.channel());
+                            // Later on the loop, not in the event: Netty fires it inside its own send, where a
+                            // write is queued in quiche and would leave only after the handshake, as 1-RTT.
+                            ctx.channel().eventLoop().execute(() -> client.openStream((QuicChannel) ctx.channel()));
                         }
                         ctx.fireUserEventTriggered(evt);
                     }
@@ -222,7 +248,13 @@ final class QuicMqttClient implements AutoCloseable {
             }
             stream = (QuicStreamChannel) f.getNow();
             stream.closeFuture().addListener(c -> closed.complete(null));
-            stream.writeAndFlush(connect);
+            MqttPublishMessage publish = withConnect;
+            if (publish == null) {
+                stream.writeAndFlush(connect);
+            } else {
+                stream.write(connect);
+                stream.writeAndFlush(publish);
+            }
         });
     }
 

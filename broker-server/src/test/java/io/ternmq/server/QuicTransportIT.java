@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +18,15 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.ternmq.transport.quic.QuicStats;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -141,6 +148,49 @@ class QuicTransportIT extends SharedBrokerIT {
     }
 
     /**
+     * A real address change (127.0.0.1 to 127.0.0.2, as from Wi-Fi to cellular) while QoS 1 messages are in flight
+     * both ways: the QUIC connection follows, and each of the messages arrives once, in order, none lost, none
+     * twice (the broker resends nothing, the client sends no second CONNECT).
+     */
+    @Test
+    void aRealAddressChangeWithQos1InFlightLosesNoneAndDuplicatesNone() throws Exception {
+        try (UdpRelay relay = new UdpRelay(broker.quicAddress());
+             QuicMqttClient mobile = connected(context, relay.address(), "moving");
+             PahoClients.Client tcp = PahoClients.connect(broker, "moving-peer", MqttConnectOptions.MQTT_VERSION_3_1_1,
+                     true)) {
+            mobile.subscribe("moving/down", 1);
+            tcp.paho.subscribe("moving/up", 1);
+            long migrationsBefore = stats().migrations();
+            int count = 200;
+            List<CompletableFuture<?>> acks = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                if (i == count / 2) {
+                    // the first half is still in flight: PUBACKs not yet back, deliveries on their way
+                    relay.rebind(InetAddress.getByName("127.0.0.2"));
+                }
+                acks.add(mobile.publish("moving/up", "up " + i, 1));
+                tcp.paho.publish("moving/down", ("down " + i).getBytes(StandardCharsets.UTF_8), 1,
+                        false);
+            }
+            assertEquals("127.0.0.2", relay.upstreamAddress().getHostAddress());
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < count; i++) {
+                QuicMqttClient.Received down = mobile.next(10_000);
+                assertNotNull(down, "message " + i + " to the moving client was lost");
+                assertEquals("down " + i, down.text(), "out of order or duplicated");
+                PahoClients.Received up = tcp.next();
+                assertNotNull(up, "message " + i + " from the moving client was lost");
+                assertEquals("up " + i, up.text(), "out of order or duplicated");
+            }
+            assertNull(mobile.next(1_000), "a message arrived twice");
+            assertNull(tcp.nextOrNull(1_000), "a message arrived twice");
+            assertEquals(1, mobile.connectsSent(), "no second CONNECT");
+            assertFalse(mobile.closed.isDone());
+            awaitAtLeast(() -> stats().migrations(), migrationsBefore + 1, "the broker saw the client migrate");
+        }
+    }
+
+    /**
      * A second connection from the same client context resumes the TLS session from the ticket the broker issued
      * and sends CONNECT in its first flight (0-RTT early data).
      */
@@ -151,15 +201,134 @@ class QuicTransportIT extends SharedBrokerIT {
 
     /**
      * Stateless retry can be switched off (one round trip less for a new client); clients still connect and resume.
-     * Without it nothing stops a replay of a first flight, so nothing sent in 0-RTT is acted on before the
-     * handshake has completed (EarlyDataGateTest shows the holding itself).
+     * Without it nothing stops a replay of a first flight, so a CONNECT in 0-RTT is acted on before the handshake
+     * only when its client id has no session (a replay then has nothing to take over or discard), as
+     * "returning-again"; a CONNECT that would take over a connected client's session waits for the
+     * handshake, and takes it over then.
      */
     @Test
-    void withoutStatelessRetryClientsConnectResumeAndNothingActsEarly() throws Exception {
+    void withoutStatelessRetryOnlyAConnectForAClientIdWithoutASessionActsEarly() throws Exception {
         try (TestBroker own = TestBroker.start(Map.of("TERNMQ_QUIC_STATELESS_RETRY", "false"))) {
             assertResumes(own);
-            assertEquals(0, own.server.quic().stats().earlyDataConnects());
+            assertEquals(1, own.server.quic().stats().earlyDataConnects(), "'returning-again' has no session");
             assertEquals(0, own.server.quic().refusedTokens(), "no token was asked for, so none was refused");
+            try (QuicMqttClient.Context returning = new QuicMqttClient.Context(own.certificate());
+                 PahoClients.Client holder = PahoClients.connect(own, "held-id", MqttConnectOptions.MQTT_VERSION_3_1_1,
+                         true)) {
+                try (QuicMqttClient warm = connected(returning, own.quicAddress(), "warm-up-id")) {
+                    warm.subscribe("warmup", 1); // the session ticket has arrived by now
+                    warm.disconnect();
+                }
+                try (QuicMqttClient takeover = connected(returning, own.quicAddress(), "held-id")) {
+                    assertTrue(takeover.connectInEarlyData(), "the CONNECT went in 0-RTT");
+                    assertEquals(1, own.server.quic().stats().earlyDataConnects(),
+                            "a CONNECT that takes over a connected client waits for the handshake");
+                    awaitAtLeast(() -> holder.paho.isConnected() ? 0 : 1, 1, "the TCP client was taken over");
+                }
+            }
+        }
+    }
+
+    /**
+     * 0-RTT saves its round trip. Through a relay that holds every datagram 50 ms each way and counts the client's
+     * flights, a fresh connection's CONNACK answers its second flight (Initial; then Finished with CONNECT), a
+     * resumed one's its first: its CONNECT went in 0-RTT early data and was answered before the client's second
+     * flight reached the broker. Stateless retry is off here (quiche does not send 0-RTT data again after a Retry, so with retry a
+     * resumed CONNECT waits for the handshake); the client id has no session, so the early CONNECT is acted on.
+     */
+    @Test
+    void aResumedClientHasItsConnackOneRoundTripSooner() throws Exception {
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_QUIC_STATELESS_RETRY", "false"))) {
+            long[] flights = flightsToConnack(own, "rtt-early");
+            assertEquals(1, flights[1], "the resumed CONNECT was answered before the client's second flight");
+            assertTrue(flights[0] >= flights[1] + 1, "a fresh connection took " + flights[0] + " flights");
+            assertEquals(1, own.server.quic().stats().earlyDataConnects());
+        }
+    }
+
+    /** quic.early-data: off: the TLS layer refuses 0-RTT; a resumed client sends CONNECT after the handshake. */
+    @Test
+    void withEarlyDataOffAResumedConnectWaitsForTheHandshake() throws Exception {
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_QUIC_STATELESS_RETRY", "false",
+                "TERNMQ_QUIC_EARLY_DATA", "off"))) {
+            long[] flights = flightsToConnack(own, "rtt-off");
+            assertTrue(flights[1] >= 2, "with early data off the CONNACK answers a later flight: " + flights[1]);
+            assertEquals(0, own.server.quic().stats().earlyDataStreams(), "no stream arrived in early data");
+        }
+    }
+
+    /**
+     * A QoS 1 PUBLISH sent in 0-RTT with the CONNECT is held until the handshake completes and delivered once; an
+     * attacker who replays the recorded first flight later (the same datagrams from another address) gets a
+     * connection whose handshake never completes, and the PUBLISH in it is never delivered.
+     */
+    @Test
+    void aReplayedEarlyPublishIsNotDeliveredTwice() throws Exception {
+        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_QUIC_STATELESS_RETRY", "false",
+                "TERNMQ_QUIC_HANDSHAKE_TIMEOUT", "2s"));
+             UdpRelay relay = new UdpRelay(own.quicAddress(), Duration.ofMillis(50));
+             QuicMqttClient.Context returning = new QuicMqttClient.Context(own.certificate());
+             PahoClients.Client subscriber = PahoClients.connect(own, "replay-watcher",
+                     MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            subscriber.paho.subscribe("replay/once", 1);
+            try (QuicMqttClient first = connected(returning, relay.address(), "replay-warm-up")) {
+                first.subscribe("warmup", 1); // the session ticket has arrived by now
+                first.disconnect();
+            }
+            relay.awaitQuiet(Duration.ofMillis(300));
+            relay.rebind(); // a new source port for the new connection (see flightsToConnack)
+            relay.resetFlights();
+            QuicMqttClient resumed = QuicMqttClient.startWithPublish(returning, relay.address(),
+                    QuicMqttClient.connectMessage("replayed", MqttVersion.MQTT_5), "replay/once", "only once");
+            try {
+                resumed.withConnectAck.get(20, TimeUnit.SECONDS);
+                assertTrue(resumed.connectInEarlyData(), "CONNECT and PUBLISH went in 0-RTT");
+                assertEquals("only once", subscriber.next().text());
+                assertEquals(1, own.server.quic().stats().earlyDataConnects(), "the CONNECT acted early");
+                resumed.disconnect();
+            } finally {
+                resumed.close();
+            }
+            relay.awaitQuiet(Duration.ofMillis(300)); // its session ended with it: the replay's client id is free
+            long timeouts = own.server.quic().stats().handshakeTimeouts();
+            long earlyStreams = own.server.quic().stats().earlyDataStreams();
+            assertTrue(relay.replayFirstFlight() > 0);
+            awaitAtLeast(() -> own.server.quic().stats().earlyDataStreams(), earlyStreams + 1,
+                    "the replayed first flight's 0-RTT stream reached the broker");
+            awaitAtLeast(() -> own.server.quic().stats().handshakeTimeouts(), timeouts + 1,
+                    "the replay's handshake never completed");
+            assertNull(subscriber.nextOrNull(1_000), "the replayed PUBLISH was delivered");
+        }
+    }
+
+    /** {fresh, resumed}: the client flight the CONNACK answered, through a 50 ms relay, for two connections. */
+    private static long[] flightsToConnack(TestBroker broker, String clientId) throws Exception {
+        try (UdpRelay relay = new UdpRelay(broker.quicAddress(), Duration.ofMillis(50));
+             QuicMqttClient.Context returning = new QuicMqttClient.Context(broker.certificate())) {
+            long[] flights = new long[2];
+            for (int i = 0; i < 2; i++) {
+                relay.awaitQuiet(Duration.ofMillis(300)); // the first connection's close is over
+                // A new connection from a new source port, as a client's new socket gives it: Netty 4.2.18 reads
+                // no 0-RTT stream early for a connection from the address and port of one that just closed.
+                relay.rebind();
+                relay.resetFlights();
+                // a client id of its own each time: the first one's session may still be ending
+                QuicMqttClient client = QuicMqttClient.start(returning, relay.address(),
+                        QuicMqttClient.connectMessage(clientId + "-" + i, MqttVersion.MQTT_5));
+                // read on the client's event loop as the CONNACK is decoded: which client flight it answers
+                CompletableFuture<Long> atConnack = client.connack.thenApply(c -> relay.answeredFlight());
+                try {
+                    flights[i] = atConnack.get(20, TimeUnit.SECONDS);
+                    assertEquals(i == 1, client.sessionReused(), "connection " + i + " resumed its TLS session");
+                    if (i == 0) {
+                        client.subscribe("warmup", 1); // the session ticket has arrived by now
+                    }
+                    client.disconnect();
+                } finally {
+                    client.close();
+                }
+            }
+            return flights;
         }
     }
 
@@ -171,7 +340,8 @@ class QuicTransportIT extends SharedBrokerIT {
                 first.subscribe("warmup", 1); // one more round trip: the session ticket has arrived by now
                 first.disconnect();
             }
-            try (QuicMqttClient second = connected(returning, broker.quicAddress(), "returning")) {
+            // another client id: the first one's session may still be ending as the 0-RTT CONNECT arrives
+            try (QuicMqttClient second = connected(returning, broker.quicAddress(), "returning-again")) {
                 assertTrue(second.sessionReused(), "the TLS session was resumed from its ticket");
                 assertTrue(second.connectInEarlyData(), "CONNECT went out in the client's first flight (0-RTT)");
                 second.subscribe("after-0rtt", 1);

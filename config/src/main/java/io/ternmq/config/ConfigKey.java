@@ -119,8 +119,8 @@ final class ConfigKey<T> {
             ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)));
     static final ConfigKey<Boolean> QUIC_STATELESS_RETRY =
             new ConfigKey<>("quic.stateless-retry", "true", null, ValueType.bool());
-    static final ConfigKey<Boolean> QUIC_EARLY_DATA =
-            new ConfigKey<>("quic.early-data", "true", null, ValueType.bool());
+    static final ConfigKey<EarlyData> QUIC_EARLY_DATA =
+            new ConfigKey<>("quic.early-data", "connect-only", null, ValueType.earlyData());
     static final ConfigKey<Duration> QUIC_SESSION_LIFETIME = new ConfigKey<>("quic.session-lifetime", "120m", null,
             ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(7)));
     static final ConfigKey<Integer> QUIC_SOCKETS =

@@ -14,16 +14,18 @@ import java.util.Objects;
  * @param initialMaxStreamData  flow-control credit per stream, in bytes
  * @param handshakeTimeout      how long a client may take to complete the QUIC handshake
  * @param statelessRetry        whether a new client must first prove its address with a Retry token
- * @param earlyData             whether resuming clients may send CONNECT in 0-RTT early data
+ * @param earlyData             what a resuming client's 0-RTT early data may have acted on before the handshake
+ *                              completes
  * @param sessionLifetime       how long a TLS session ticket can be used to resume
  * @param sockets               UDP sockets sharing the port through SO_REUSEPORT; 0: one per core
  */
 public record QuicConfig(int maxConnections, int maxStreams, int initialMaxData, int initialMaxStreamData,
-                         Duration handshakeTimeout, boolean statelessRetry, boolean earlyData,
+                         Duration handshakeTimeout, boolean statelessRetry, EarlyData earlyData,
                          Duration sessionLifetime, int sockets) {
 
     public QuicConfig {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(earlyData, "earlyData");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
     }
 }

@@ -106,6 +106,19 @@ record ValueType<T>(String allowed, Function<String, T> parser) {
         });
     }
 
+    /**
+     * off, connect-only or on; true and false, the values of the switch this setting was before, still mean
+     * connect-only and off.
+     */
+    static ValueType<EarlyData> earlyData() {
+        List<String> names = List.of("off", "connect-only", "on", "true", "false");
+        return new ValueType<>("off, connect-only or on", raw -> switch (wordIn(names, raw)) {
+            case "off", "false" -> EarlyData.OFF;
+            case "on" -> EarlyData.ON;
+            default -> EarlyData.CONNECT_ONLY;
+        });
+    }
+
     /** One of an enum's constants, written in lower case in YAML; input is case-insensitive. */
     static <E extends Enum<E>> ValueType<E> enumeration(Class<E> type) {
         List<String> names = Arrays.stream(type.getEnumConstants())

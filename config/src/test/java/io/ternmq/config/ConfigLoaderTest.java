@@ -34,7 +34,7 @@ class ConfigLoaderTest {
                 20, 128, 128, 128),
                 c.platform());
         assertEquals(new LogConfig("info", false, 1000), c.log());
-        assertEquals(new QuicConfig(100_000, 1, 1_048_576, 524_288, Duration.ofSeconds(10), true, true,
+        assertEquals(new QuicConfig(100_000, 1, 1_048_576, 524_288, Duration.ofSeconds(10), true, EarlyData.CONNECT_ONLY,
                 Duration.ofMinutes(120), 0), c.quic());
     }
 
@@ -51,8 +51,17 @@ class ConfigLoaderTest {
                   sockets: 1
                 """), Map.of(), Map.of("listeners.quic-port", "0"));
         assertEquals(0, c.listeners().quicPort());
-        assertEquals(new QuicConfig(500, 2, 65_536, 32_768, Duration.ofSeconds(10), false, false,
+        assertEquals(new QuicConfig(500, 2, 65_536, 32_768, Duration.ofSeconds(10), false, EarlyData.OFF,
                 Duration.ofMinutes(120), 1), c.quic());
+        for (Map.Entry<String, EarlyData> e : Map.of("off", EarlyData.OFF, "connect-only", EarlyData.CONNECT_ONLY,
+                "on", EarlyData.ON, "ON", EarlyData.ON, "true", EarlyData.CONNECT_ONLY).entrySet()) {
+            assertEquals(e.getValue(), ConfigLoader.load(null, Map.of("TERNMQ_QUIC_EARLY_DATA", e.getKey()), Map.of())
+                    .quic().earlyData(), e.getKey());
+        }
+        ConfigException badEarly = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("TERNMQ_QUIC_EARLY_DATA", "connect"), Map.of()));
+        assertEquals("quic.early-data", badEarly.key());
+        assertTrue(badEarly.getMessage().contains("off, connect-only or on"), badEarly.getMessage());
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("TERNMQ_QUIC_INITIAL_MAX_STREAM_DATA", "2MiB"), Map.of()));
         assertEquals("quic.initial-max-data", e.key());

@@ -31,20 +31,19 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
 
     private final MqttPipelineInstaller installer;
     private final QuicStats stats;
-    private final boolean connectInEarlyData;
+    private final EarlyDataGate.Policy early;
     private final boolean clientCertificates;
 
     /**
-     * @param connectInEarlyData whether CONNECT may be acted on before the handshake completes (0-RTT with
-     *                           replay protection)
-     * @param clientCertificates whether clients may present certificates; their identity is only known at the end
-     *                           of the handshake, so nothing is acted on before it
+     * @param early              what may be acted on before the handshake completes (0-RTT early data)
+     * @param clientCertificates whether clients may present certificates (the identity is set on the stream at the
+     *                           end of the handshake)
      */
-    MqttStreamInitializer(MqttPipelineInstaller installer, QuicStats stats, boolean connectInEarlyData,
+    MqttStreamInitializer(MqttPipelineInstaller installer, QuicStats stats, EarlyDataGate.Policy early,
                           boolean clientCertificates) {
         this.installer = installer;
         this.stats = stats;
-        this.connectInEarlyData = connectInEarlyData;
+        this.early = early;
         this.clientCertificates = clientCertificates;
     }
 
@@ -67,9 +66,8 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
             identity.run();
         } else {
             stats.earlyDataStreams.incrementAndGet();
-            boolean connectEarly = connectInEarlyData && !clientCertificates;
             stream.pipeline().addLast(EarlyDataGate.NAME,
-                    new EarlyDataGate(state, connectEarly, stats.earlyDataConnects::incrementAndGet, identity));
+                    new EarlyDataGate(state, early, stats.earlyDataConnects::incrementAndGet, identity));
         }
         // Logs and the authenticator see the client's current UDP path, not the stream id.
         stream.attr(PeerAddress.KEY).set(connection::remoteSocketAddress);

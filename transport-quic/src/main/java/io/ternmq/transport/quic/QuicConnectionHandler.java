@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicPathEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.lang.reflect.Field;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,19 +22,26 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "quic-connection";
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnectionHandler.class);
+    /** Netty's QuicheQuicChannel.streamReadable, or null where this Netty has no such field (see lookAgain). */
+    private static final Field STREAM_READABLE = streamReadableField();
+    /** Event-loop turns during the handshake in which {@link #lookAgain} looks for a stream that came in 0-RTT. */
+    private static final int LOOKS = 4;
 
     private final QuicStats stats;
     private final int maxConnections;
     private final long handshakeTimeoutMillis;
+    private final boolean earlyData;
     private boolean counted;
     /** The handshake was counted in {@link QuicStats}, completed or failed. */
     private boolean handshakeCounted;
     private ScheduledFuture<?> handshakeTimeout;
 
-    QuicConnectionHandler(QuicStats stats, int maxConnections, long handshakeTimeoutMillis) {
+    /** @param earlyData whether 0-RTT early data is accepted ({@code quic.early-data} not off) */
+    QuicConnectionHandler(QuicStats stats, int maxConnections, long handshakeTimeoutMillis, boolean earlyData) {
         this.stats = stats;
         this.maxConnections = maxConnections;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.earlyData = earlyData;
     }
 
     /** Added when the connection is registered, so the event loop is there for the timer. */
@@ -49,6 +57,13 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         counted = true;
+        // Read from the start: Netty reads a connection's streams only after a read() of the connection, which
+        // auto-read does at channelActive, the end of the handshake. Asked now, a stream that arrives in 0-RTT early
+        // data reaches its pipeline (and the EarlyDataGate) before the handshake completes.
+        ctx.read();
+        if (earlyData) {
+            lookAgain(ctx, LOOKS);
+        }
         handshakeTimeout = ctx.executor().schedule(() -> {
             if (!QuicConnectionState.of(ctx.channel()).handshakeDone()) {
                 stats.handshakeTimeouts.incrementAndGet();
@@ -58,6 +73,48 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Netty 4.2.18 hands a stream to the pipeline only while it processes a received packet. A 0-RTT packet that
+     * arrives with (or just after) the client's Initial cannot be decrypted yet when it is received: its keys come
+     * with the handshake's next step, which quiche takes when the connection next sends, at the end of the event
+     * loop's read. quiche then decrypts the buffered packet, and its stream waits, unseen, for the client's next
+     * packet, which comes after the handshake. So, on the next few turns of the event loop (after its sends),
+     * while the handshake runs and no MQTT stream has come, this marks the channel's streams readable and reads:
+     * Netty then hands on a stream that is readable in quiche, and none otherwise. Nothing is done where the field
+     * is not found (another Netty): 0-RTT data then waits for the handshake, as it did.
+     */
+    private static void lookAgain(ChannelHandlerContext ctx, int looks) {
+        if (STREAM_READABLE == null) {
+            return;
+        }
+        ctx.executor().execute(() -> {
+            QuicConnectionState state = QuicConnectionState.of(ctx.channel());
+            if (state.handshakeDone() || state.mqttStream() != null || !ctx.channel().isOpen() || ctx.isRemoved()) {
+                return;
+            }
+            try {
+                STREAM_READABLE.setBoolean(ctx.channel(), true);
+            } catch (IllegalAccessException | IllegalArgumentException e) {
+                return;
+            }
+            ctx.read();
+            if (looks > 1) {
+                lookAgain(ctx, looks - 1);
+            }
+        });
+    }
+
+    private static Field streamReadableField() {
+        try {
+            Field f = Class.forName("io.netty.handler.codec.quic.QuicheQuicChannel").getDeclaredField("streamReadable");
+            f.setAccessible(true);
+            return f.getType() == boolean.class ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("0-RTT streams are read when the next packet comes: {}", e.toString());
+            return null;
+        }
     }
 
     @Override

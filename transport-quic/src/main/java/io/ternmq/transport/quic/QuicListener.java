@@ -20,6 +20,7 @@ import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ternmq.config.ConfigException;
+import io.ternmq.config.EarlyData;
 import io.ternmq.config.QuicConfig;
 import io.ternmq.core.protocol.MqttPipelineInstaller;
 import io.ternmq.tls.ReloadableTlsContext;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class QuicListener implements AutoCloseable {
     private final Duration idleTimeout;
     private final ReloadableTlsContext tls;
     private final MqttPipelineInstaller installer;
+    private final Predicate<String> unknownClientId;
     private final String host;
     private final int port;
     private final QuicStats stats = new QuicStats();
@@ -68,9 +71,14 @@ public final class QuicListener implements AutoCloseable {
      * @param idleTimeout the QUIC idle timeout advertised to clients; the MQTT keepalive watchdog closes idle
      *                    connections first, so this only has to be longer than the longest keepalive allowed
      */
+    /**
+     * @param unknownClientId whether a client id has no session in the broker: without stateless retry, a CONNECT in
+     *                        0-RTT early data is acted on before the handshake only then (see {@link EarlyDataGate})
+     */
     public QuicListener(QuicConfig config, Duration idleTimeout, ReloadableTlsContext tls,
-                        MqttPipelineInstaller installer, String host, int port) {
+                        MqttPipelineInstaller installer, Predicate<String> unknownClientId, String host, int port) {
         this.config = config;
+        this.unknownClientId = unknownClientId;
         this.idleTimeout = idleTimeout;
         this.tls = tls;
         this.installer = installer;
@@ -145,7 +153,7 @@ public final class QuicListener implements AutoCloseable {
         LOG.info("MQTT over QUIC listening on {}:{} (UDP, QUIC v1, ALPN {}, {} socket{}{}, stateless retry {}, "
                         + "0-RTT {}, client certificates {})", bound.getHostString(), bound.getPort(),
                 QuicTlsContexts.ALPN, count, count == 1 ? "" : "s", epoll ? " on native epoll" : " (NIO)",
-                config.statelessRetry() ? "on" : "off", config.earlyData() ? "on" : "off",
+                config.statelessRetry() ? "on" : "off", config.earlyData().word(),
                 tls.config().clientAuth().name().toLowerCase(java.util.Locale.ROOT));
     }
 
@@ -159,12 +167,17 @@ public final class QuicListener implements AutoCloseable {
                     return;
                 }
                 channel.pipeline().addLast(QuicConnectionHandler.NAME,
-                        new QuicConnectionHandler(stats, config.maxConnections(), handshakeTimeoutMillis));
+                        new QuicConnectionHandler(stats, config.maxConnections(), handshakeTimeoutMillis,
+                                config.earlyData() != EarlyData.OFF));
             }
         };
-        // 0-RTT CONNECT is acted on only where a replay cannot reach it: every connection proved its address
-        // with a single-use Retry token (RetryTokenHandler).
-        boolean connectInEarlyData = config.earlyData() && config.statelessRetry();
+        // What 0-RTT early data may act on before the handshake: nothing with client certificates (verified only
+        // at its end); any CONNECT where a replay cannot reach it (every connection proved its address with a
+        // single-use Retry token, RetryTokenHandler), else only a CONNECT whose client id has no session.
+        EarlyDataGate.Policy early = config.earlyData() == EarlyData.OFF || contexts.clientCertificates()
+                ? EarlyDataGate.Policy.NOTHING
+                : new EarlyDataGate.Policy(true, config.statelessRetry(), unknownClientId,
+                        config.earlyData() == EarlyData.ON);
         return new QuicServerCodecBuilder()
                 .version(QUIC_V1)
                 .sslEngineProvider(contexts::newEngine)
@@ -179,8 +192,7 @@ public final class QuicListener implements AutoCloseable {
                 .activeMigration(true)
                 .tokenHandler(config.statelessRetry() ? tokens : null)
                 .handler(connections)
-                .streamHandler(new MqttStreamInitializer(installer, stats, connectInEarlyData,
-                        contexts.clientCertificates()));
+                .streamHandler(new MqttStreamInitializer(installer, stats, early, contexts.clientCertificates()));
     }
 
     public QuicStats stats() {

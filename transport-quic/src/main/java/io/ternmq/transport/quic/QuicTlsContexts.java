@@ -7,6 +7,7 @@ import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.handler.codec.quic.SslSessionTicketKey;
 import io.netty.handler.ssl.ClientAuth;
 import io.ternmq.config.ConfigException;
+import io.ternmq.config.EarlyData;
 import io.ternmq.config.QuicConfig;
 import io.ternmq.config.TlsConfig;
 import io.ternmq.tls.ReloadableTlsContext;
@@ -96,7 +97,7 @@ final class QuicTlsContexts {
         QuicSslContextBuilder builder = QuicSslContextBuilder
                 .forServer(credentials.privateKey(), null, credentials.chain().toArray(new X509Certificate[0]))
                 .applicationProtocols(ALPN)
-                .earlyData(quic.earlyData())
+                .earlyData(quic.earlyData() != EarlyData.OFF)
                 .sessionTimeout(quic.sessionLifetime().toSeconds());
         switch (config.clientAuth()) {
             case OPTIONAL -> builder.clientAuth(ClientAuth.OPTIONAL).trustManager(clientCas(config));

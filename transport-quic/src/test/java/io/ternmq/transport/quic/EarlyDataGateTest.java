@@ -23,18 +23,39 @@ class EarlyDataGateTest {
     private static final String PINGREQ = "c000";
     private static final String PUBLISH = "320600017400" + "0178";
     private static final String SUBSCRIBE = "8206000100017401";
+    private static final String UNSUBSCRIBE = "a2050002000174";
+    // CONNECT (MQTT 5, clean start, properties: session expiry 0, client id "new-1")
+    private static final String CONNECT_5_NEW = "101700044d5154540502003c05110000000000056e65772d31";
+    private static final String CONNACK = "20020000";
+    private static final String PINGRESP = "d000";
 
     private final QuicConnectionState connection = new QuicConnectionState();
     private final AtomicInteger earlyData = new AtomicInteger();
     private final List<String> opened = new ArrayList<>();
 
+    /** connect-only behind stateless retry (replay-proof), or nothing early at all. */
     private EmbeddedChannel channel(boolean connectAllowed) {
-        return new EmbeddedChannel(new EarlyDataGate(connection, connectAllowed, earlyData::incrementAndGet,
+        return channel(connectAllowed ? new EarlyDataGate.Policy(true, true, id -> false, false)
+                : EarlyDataGate.Policy.NOTHING);
+    }
+
+    private EmbeddedChannel channel(EarlyDataGate.Policy policy) {
+        return new EmbeddedChannel(new EarlyDataGate(connection, policy, earlyData::incrementAndGet,
                 () -> opened.add("open")));
     }
 
     private static ByteBuf hex(String hex) {
         return Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex));
+    }
+
+    /** Everything the gate wrote towards the stream so far, as one hex string. */
+    private static String written(EmbeddedChannel ch) {
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            out.append(ByteBufUtil.hexDump(b));
+            b.release();
+        }
+        return out.toString();
     }
 
     /** Everything the gate handed on so far, as one hex string. */
@@ -94,6 +115,81 @@ class EarlyDataGateTest {
         connection.handshakeCompleted();
         assertEquals(CONNECT + PINGREQ, passed(ch));
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void withoutRetryAConnectActsEarlyOnlyForAClientIdWithoutASession() {
+        List<String> asked = new ArrayList<>();
+        EarlyDataGate.Policy policy = new EarlyDataGate.Policy(true, false, id -> {
+            asked.add(id);
+            return !id.equals("c");
+        }, false);
+        EmbeddedChannel known = channel(policy);
+        known.writeInbound(hex(CONNECT + PINGREQ));
+        assertEquals("", passed(known), "client id c has a session: a replay could take it over or discard it");
+        assertEquals(List.of("c"), asked);
+        connection.handshakeCompleted();
+        assertEquals(CONNECT + PINGREQ, passed(known));
+        known.finishAndReleaseAll();
+
+        QuicConnectionState other = new QuicConnectionState();
+        EmbeddedChannel unknown = new EmbeddedChannel(new EarlyDataGate(other, policy, earlyData::incrementAndGet,
+                () -> { }));
+        unknown.writeInbound(hex(CONNECT_5_NEW + PINGREQ + SUBSCRIBE));
+        assertEquals(CONNECT_5_NEW + PINGREQ, passed(unknown), "a client id without a session acts early");
+        assertEquals("new-1", asked.get(1), "read past the MQTT 5 properties");
+        other.handshakeCompleted();
+        assertEquals(SUBSCRIBE, passed(unknown), "connect-only: SUBSCRIBE waits");
+        unknown.finishAndReleaseAll();
+    }
+
+    @Test
+    void onLetsSubscribeThroughAfterTheConnectButNeverAPublish() {
+        EmbeddedChannel ch = channel(new EarlyDataGate.Policy(true, true, id -> false, true));
+        ch.writeInbound(hex(SUBSCRIBE + CONNECT));
+        assertEquals("", passed(ch), "a SUBSCRIBE before any CONNECT is held");
+        connection.handshakeCompleted();
+        assertEquals(SUBSCRIBE + CONNECT, passed(ch));
+        ch.finishAndReleaseAll();
+
+        QuicConnectionState other = new QuicConnectionState();
+        EmbeddedChannel on = new EmbeddedChannel(new EarlyDataGate(other,
+                new EarlyDataGate.Policy(true, true, id -> false, true), () -> { }, () -> { }));
+        on.writeInbound(hex(CONNECT + SUBSCRIBE + UNSUBSCRIBE + PINGREQ + PUBLISH + SUBSCRIBE));
+        assertEquals(CONNECT + SUBSCRIBE + UNSUBSCRIBE + PINGREQ, passed(on));
+        other.handshakeCompleted();
+        assertEquals(PUBLISH + SUBSCRIBE, passed(on));
+        on.finishAndReleaseAll();
+    }
+
+    @Test
+    void deliveriesWaitForTheHandshakeWhileOtherAnswersGo() {
+        EmbeddedChannel ch = channel(true);
+        ch.writeOutbound(hex(CONNACK));
+        ch.writeOutbound(hex(PUBLISH));
+        ch.writeOutbound(hex(PINGRESP));
+        assertEquals(CONNACK + PINGRESP, written(ch), "a delivery waits: a replayed connection is sent none");
+        connection.handshakeCompleted();
+        assertEquals(PUBLISH, written(ch), "then it goes");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aHeldDeliveryIsReleasedAndFailedWhenTheStreamCloses() {
+        EmbeddedChannel ch = channel(true);
+        ByteBuf publish = hex(PUBLISH);
+        var future = ch.writeAndFlush(publish);
+        ch.close();
+        assertEquals(0, publish.refCnt());
+        assertTrue(future.isDone() && !future.isSuccess());
+    }
+
+    @Test
+    void readsTheClientIdOfEveryVersion() {
+        assertEquals("c", EarlyDataGate.clientId(hex(CONNECT)));
+        assertEquals("new-1", EarlyDataGate.clientId(hex(CONNECT_5_NEW)));
+        assertEquals("", EarlyDataGate.clientId(hex("100c00044d5154540402003c0000")), "an empty client id");
+        assertNull(EarlyDataGate.clientId(hex("100600044d515454")), "cut short");
     }
 
     @Test
