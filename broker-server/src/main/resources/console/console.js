@@ -303,7 +303,7 @@
       m.subscriptions.forEach(function (s) {
         var tr = document.createElement('tr');
         cell(tr, '').appendChild(clientLink(s.clientId));
-        cell(tr, s.qos); cell(tr, s.noLocal); cell(tr, s.shareKey || '');
+        cell(tr, s.topicFilter); cell(tr, s.qos); cell(tr, s.noLocal); cell(tr, s.shareKey ? 'yes' : '');
         rows.appendChild(tr);
       });
     });

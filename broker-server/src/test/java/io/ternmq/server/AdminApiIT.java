@@ -229,6 +229,7 @@ class AdminApiIT {
             ApiClient.Reply topics = api.get("/api/v1/topics?match=api/listed/x");
             assertEquals(1, topics.json().get("sessions").intValue());
             assertEquals("api-tcp-311", topics.json().get("subscriptions").get(0).get("clientId").stringValue());
+            assertEquals("api/listed/#", topics.json().get("subscriptions").get(0).get("topicFilter").stringValue());
             assertEquals(400, api.get("/api/v1/topics?match=api/%23").status(), "a filter is no topic name");
         }
         // Paho returns once its DISCONNECT is sent; the broker detaches the session on its owner right after.

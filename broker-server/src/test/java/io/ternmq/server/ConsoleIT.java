@@ -231,6 +231,8 @@ class ConsoleIT {
                     "site/kitchen/temp reaches 1 session(s) through 2 subscription(s)"));
             String reached = driver.findElement(By.id("match-rows")).getText();
             assertTrue(reached.contains("console-subs-1") && !reached.contains("console-subs-2"), reached);
+            assertTrue(reached.contains("site/+/temp") && reached.contains("site/#"), "the filters that matched: "
+                    + reached);
 
             driver.findElement(By.id("subs-filter")).sendKeys("site/hall/temp");
             driver.findElement(By.cssSelector("#subscriptions-form button")).click();

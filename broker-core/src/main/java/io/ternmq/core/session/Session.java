@@ -281,7 +281,8 @@ public final class Session {
             return; // a dead session must leave nothing in the trie
         }
         trie.subscribe(filter.trieFilter(), filter.trieKey(clientId),
-                new Subscriber(this, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full()));
+                new Subscriber(this, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full(),
+                        filter.full()));
         data.putSubscription(new StoredSubscription(filter.full(), grantedQos, noLocal));
     }
 

@@ -188,7 +188,7 @@ final class SessionsApi {
         List<TopicMatch.Reached> reached = new ArrayList<>();
         Set<String> sessions = new HashSet<>();
         trie.match(topic, s -> {
-            reached.add(new TopicMatch.Reached(s.clientId(), s.qos(), s.noLocal(), s.shareKey()));
+            reached.add(new TopicMatch.Reached(s.clientId(), s.filter(), s.qos(), s.noLocal(), s.shareKey()));
             sessions.add(s.clientId());
         });
         reached.sort(Comparator.comparing(TopicMatch.Reached::clientId));

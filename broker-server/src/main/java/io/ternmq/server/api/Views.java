@@ -113,7 +113,7 @@ final class Views {
 
     record TopicMatch(String topic, int sessions, List<Reached> subscriptions) {
         /** @param shareKey {@code $share/{group}/{filter}} of a shared subscription, or null */
-        record Reached(String clientId, int qos, boolean noLocal, String shareKey) {
+        record Reached(String clientId, String topicFilter, int qos, boolean noLocal, String shareKey) {
         }
     }
 
