@@ -16,7 +16,8 @@
 # broker must send none twice), p50/p99/p99.9, and the throughput dip: the lowest per-second delivery rate of the
 # run and how many seconds fell under 90% of the asked rate.
 #
-# Environment: DURATION, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR.
+# Environment: DURATION, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR, BROKER_ENV
+# (extra environment for the broker, e.g. "TERNMQ_QUIC_SOCKETS=1"), MIGRATIONS=0 (no migration runs).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,7 +70,8 @@ start_broker() {
   local dir
   dir=$(mktemp -d "$OUT/broker.XXXXXX")
   # ip netns exec execs the command: $! is the broker's own pid (for --broker-pid and the stop)
-  ip netns exec "$NS" java -jar "$TERNMQ_JAR" --tcp-port "$TCP_PORT" --tls-port 0 --quic-port "$QUIC_PORT" --http-port "$HTTP_PORT" \
+  # shellcheck disable=SC2086
+  ip netns exec "$NS" env ${BROKER_ENV:-} java -jar "$TERNMQ_JAR" --tcp-port "$TCP_PORT" --tls-port 0 --quic-port "$QUIC_PORT" --http-port "$HTTP_PORT" \
     --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 300); do grep -q "ternmq ready" "$dir/broker.log" && return; sleep 0.1; done
@@ -134,7 +136,9 @@ for loss in "${LOSSES[@]}"; do
 done
 
 # migration: halfway through, every QUIC client's packets start coming from a new address, then from a new port
-for move in address port; do
+# (MIGRATIONS=0 leaves them out)
+[ "${MIGRATIONS:-1}" = 0 ] && MOVES=() || MOVES=(address port)
+for move in "${MOVES[@]}"; do
   set_loss 0
   start_broker
   from=127.0.0.2,127.0.0.3
