@@ -200,7 +200,9 @@ public final class TernMq implements AutoCloseable {
                 // the longest silence allowed.
                 Duration idle = Duration.ofMillis(engine.policy.longestSilenceAllowedMillis());
                 quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer,
-                        clientId -> engine.registry.get(clientId) == null, ports.bind(), ports.quicPort());
+                        // the client id as sessions are kept (a Link SDK id without its |...| suffix)
+                        clientId -> engine.registry.get(signIn.authenticator().sessionClientId(clientId)) == null,
+                        ports.bind(), ports.quicPort());
                 meters.bindQuic(quic.stats());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
                         quic::bind);

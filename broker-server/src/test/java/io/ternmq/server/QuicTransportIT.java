@@ -212,6 +212,17 @@ class QuicTransportIT extends SharedBrokerIT {
                             "a CONNECT that takes over a connected client waits for the handshake");
                     awaitAtLeast(() -> holder.paho.isConnected() ? 0 : 1, 1, "the TCP client was taken over");
                 }
+                // A Link SDK client id is looked up as the session's id: its |...| parameters are not part of it
+                try (PahoClients.Client device = PahoClients.connect(own, "link-dev",
+                        MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+                     QuicMqttClient link = QuicMqttClient.start(returning, own.quicAddress(),
+                             QuicMqttClient.connectMessage("link-dev|securemode=3,signmethod=hmacsha256,"
+                                     + "timestamp=1700000000000|", MqttVersion.MQTT_5))) {
+                    link.connack.handle((c, e) -> null).get(20, TimeUnit.SECONDS);
+                    assertTrue(link.connectInEarlyData(), "the CONNECT went in 0-RTT");
+                    assertEquals(1, own.server.quic().stats().earlyDataConnects(),
+                            "link-dev has a session: its Link SDK CONNECT waits for the handshake");
+                }
             }
         }
     }

@@ -5,12 +5,15 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.util.ReferenceCountUtil;
 import io.ternmq.core.codec.MqttFrames;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits in front of the MQTT pipeline on the MQTT stream while the QUIC handshake is still running, that is while
@@ -22,11 +25,17 @@ import java.util.function.Predicate;
  * flight gets its CONNACK in the broker's first flight, one round trip sooner.
  * <p>
  * Outbound, it holds every PUBLISH (a delivery) until the handshake has completed: a connection that a replay
- * opened, which never completes its handshake, is sent nothing but the answers to what it was allowed to do.
+ * opened, which never completes its handshake, is sent nothing but the answers to what it was allowed to do. Held
+ * writes count towards the stream's writability (a {@link PendingWriteQueue}), so a session stops sending to it as
+ * it would to a slow client. Held input is bounded by {@code maxHeldBytes}: a client that sends more before its
+ * handshake completes is closed.
  */
 final class EarlyDataGate extends ChannelDuplexHandler {
 
     static final String NAME = "quic-early-data";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyDataGate.class);
+    private static final ClosedChannelException CLOSED_EARLY = new ClosedChannelException();
 
     /**
      * What may act before the handshake completes.
@@ -35,9 +44,11 @@ final class EarlyDataGate extends ChannelDuplexHandler {
      *                        only at the end of the handshake)
      * @param replayProof     whether a replayed first flight cannot get here (stateless retry: its single-use token
      *                        is refused), so that any CONNECT may pass
-     * @param unknownClientId without replay protection, a CONNECT passes only when this says its client id has no
-     *                        session (nothing to take over, discard or deliver: a replay makes a session of its own)
-     * @param subscribe       whether SUBSCRIBE and UNSUBSCRIBE pass too, after the CONNECT ({@code on})
+     * @param unknownClientId without replay protection, a CONNECT passes only when it cannot outlive its connection
+     *                        (clean start, and no session expiry in MQTT 5) and this says its client id has no
+     *                        session: nothing to take over, discard or deliver, and a replay's session ends with it
+     * @param subscribe       whether SUBSCRIBE and UNSUBSCRIBE pass too, after the CONNECT ({@code on}); only with
+     *                        replay protection, since a replayed one could rejoin a shared group that never drains
      */
     record Policy(boolean connect, boolean replayProof, Predicate<String> unknownClientId, boolean subscribe) {
         /** Nothing acts early. */
@@ -48,22 +59,27 @@ final class EarlyDataGate extends ChannelDuplexHandler {
     private final Policy policy;
     private final Runnable onEarlyData;
     private final Runnable beforeOpen;
-    private final ArrayDeque<Object> heldWrites = new ArrayDeque<>();
+    private final int maxHeldBytes;
+    private PendingWriteQueue heldWrites;
     private boolean earlyDataUsed;
+    private boolean earlyConnect;
     private CompositeByteBuf held;
     private boolean connectSeen;
     private boolean stopped;
     private boolean open;
 
     /**
-     * @param connection  the state of the QUIC connection the stream belongs to
-     * @param onEarlyData runs the first time a packet passes before the handshake has completed
+     * @param connection   the state of the QUIC connection the stream belongs to
+     * @param maxHeldBytes at most this much input is held before the handshake completes; more closes the stream
+     * @param onEarlyData  runs when a CONNECT passes before the handshake has completed
      * @param beforeOpen  runs once the handshake has completed, before any held byte moves on (e.g. to set the
      *                    client certificate's identity on the channel)
      */
-    EarlyDataGate(QuicConnectionState connection, Policy policy, Runnable onEarlyData, Runnable beforeOpen) {
+    EarlyDataGate(QuicConnectionState connection, Policy policy, int maxHeldBytes, Runnable onEarlyData,
+                  Runnable beforeOpen) {
         this.connection = connection;
         this.policy = policy;
+        this.maxHeldBytes = maxHeldBytes;
         this.onEarlyData = onEarlyData;
         this.beforeOpen = beforeOpen;
     }
@@ -71,6 +87,7 @@ final class EarlyDataGate extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         held = ctx.alloc().compositeBuffer(64);
+        heldWrites = new PendingWriteQueue(ctx);
         connection.whenHandshakeDone(() -> open(ctx));
     }
 
@@ -80,9 +97,18 @@ final class EarlyDataGate extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (held == null) {
+            bytes.release();
+            return;
+        }
         held.addComponent(true, bytes);
         if (policy.connect() && !stopped) {
             passHarmlessPackets(ctx);
+        }
+        if (held != null && held.readableBytes() > maxHeldBytes) {
+            LOG.debug("closing a QUIC stream that sent more than {} bytes before its handshake completed", maxHeldBytes);
+            release();
+            ctx.close();
         }
     }
 
@@ -93,10 +119,9 @@ final class EarlyDataGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!open && msg instanceof ByteBuf bytes && bytes.isReadable()
+        if (!open && heldWrites != null && msg instanceof ByteBuf bytes && bytes.isReadable()
                 && MqttFrames.typeAt(bytes) == MqttMessageType.PUBLISH) {
-            heldWrites.add(msg);
-            heldWrites.add(promise);
+            heldWrites.add(msg, promise);
             return;
         }
         ctx.write(msg, promise);
@@ -125,14 +150,16 @@ final class EarlyDataGate extends ChannelDuplexHandler {
                 stopped = true;
                 break;
             }
-            connectSeen |= MqttFrames.typeAt(held) == MqttMessageType.CONNECT;
+            boolean isConnect = MqttFrames.typeAt(held) == MqttMessageType.CONNECT;
+            connectSeen |= isConnect;
+            earlyConnect |= isConnect;
             passed = true;
             // A copy, not a slice: the composite is compacted below. These packets are small and rare.
             ctx.fireChannelRead(ctx.alloc().buffer(length).writeBytes(held, length));
         }
         held.discardReadComponents();
         if (passed) {
-            if (!earlyDataUsed) {
+            if (earlyConnect && !earlyDataUsed) {
                 earlyDataUsed = true;
                 onEarlyData.run();
             }
@@ -143,11 +170,97 @@ final class EarlyDataGate extends ChannelDuplexHandler {
     /** Whether the whole packet at the head of {@link #held} may act before the handshake. */
     private boolean harmless(MqttMessageType type) {
         return switch (type) {
-            case CONNECT -> !connectSeen && (policy.replayProof() || unknownClient());
-            case PINGREQ -> true;
-            case SUBSCRIBE, UNSUBSCRIBE -> connectSeen && policy.subscribe();
+            case CONNECT -> !connectSeen && (policy.replayProof() || endsWithItsConnection() && unknownClient());
+            case PINGREQ -> connectSeen;
+            case SUBSCRIBE, UNSUBSCRIBE -> connectSeen && policy.subscribe() && policy.replayProof();
             default -> false;
         };
+    }
+
+    /** Clean start set, and in MQTT 5 no Session Expiry Interval above 0: the session ends with the connection. */
+    private boolean endsWithItsConnection() {
+        return endsWithItsConnection(held);
+    }
+
+    /** See {@link #endsWithItsConnection()}; false for what does not read as a CONNECT. */
+    static boolean endsWithItsConnection(ByteBuf connect) {
+        int end = connect.readerIndex() + MqttFrames.completeLength(connect);
+        int i = levelIndex(connect, end);
+        if (i < 0) {
+            return false;
+        }
+        int level = connect.getUnsignedByte(i);
+        if ((connect.getUnsignedByte(i + 1) & 0x02) == 0) {
+            return false; // clean start 0: the session would be kept
+        }
+        if (level != 5) {
+            return true;
+        }
+        long properties = varInt(connect, i + 4, end);
+        if (properties < 0) {
+            return false;
+        }
+        i = (int) (properties & 0xFF) + i + 4;
+        int stop = (int) Math.min(end, i + (properties >>> 8));
+        while (i < stop) {
+            int id = connect.getUnsignedByte(i++);
+            switch (id) {
+                case 0x11 -> { // Session Expiry Interval, four bytes
+                    return i + 4 <= stop && connect.getInt(i) == 0;
+                }
+                case 0x21, 0x22 -> i += 2; // Receive Maximum, Topic Alias Maximum
+                case 0x27 -> i += 4; // Maximum Packet Size
+                case 0x17, 0x19 -> i += 1; // Request Problem Information, Request Response Information
+                case 0x26 -> i = skipString(connect, skipString(connect, i, stop), stop); // User Property
+                case 0x15, 0x16 -> i = skipString(connect, i, stop); // Authentication Method, Data
+                default -> {
+                    return false; // not a CONNECT property: the decoder refuses it after the handshake
+                }
+            }
+            if (i < 0) {
+                return false;
+            }
+        }
+        return true; // no Session Expiry Interval: 0
+    }
+
+    /** The index of a CONNECT's protocol level, with the flags and keepalive after it readable; or -1. */
+    private static int levelIndex(ByteBuf connect, int end) {
+        long remaining = varInt(connect, connect.readerIndex() + 1, end);
+        if (remaining < 0) {
+            return -1;
+        }
+        int i = connect.readerIndex() + 1 + (int) (remaining & 0xFF);
+        if (i + 2 > end) {
+            return -1;
+        }
+        i += 2 + connect.getUnsignedShort(i); // the protocol name
+        return i + 4 > end ? -1 : i;
+    }
+
+    /** A variable byte integer at i: its value shifted left by 8, or-ed with its length in bytes; -1 if cut short. */
+    private static long varInt(ByteBuf b, int i, int end) {
+        long value = 0;
+        for (int n = 0; n < 4; n++) {
+            if (i + n >= end) {
+                return -1;
+            }
+            int digit = b.getUnsignedByte(i + n);
+            value |= (long) (digit & 0x7F) << (7 * n);
+            if ((digit & 0x80) == 0) {
+                return value << 8 | (n + 1);
+            }
+        }
+        return -1;
+    }
+
+    /** Past a two-byte-length string or binary at i, or -1 when it does not fit before stop (or i is -1). */
+    private static int skipString(ByteBuf b, int i, int stop) {
+        if (i < 0 || i + 2 > stop) {
+            return -1;
+        }
+        int next = i + 2 + b.getUnsignedShort(i);
+        return next > stop ? -1 : next;
     }
 
     private boolean unknownClient() {
@@ -160,59 +273,34 @@ final class EarlyDataGate extends ChannelDuplexHandler {
      * read as a CONNECT (the decoder says why, after the handshake).
      */
     static String clientId(ByteBuf connect) {
-        int i = connect.readerIndex() + 1;
         int end = connect.readerIndex() + MqttFrames.completeLength(connect);
-        while (i < end && (connect.getByte(i) & 0x80) != 0) {
-            i++; // the remaining length's continuation bytes
-        }
-        i++;
-        if (i + 2 > end) {
-            return null;
-        }
-        int nameLength = connect.getUnsignedShort(i);
-        i += 2 + nameLength;
-        if (i + 4 > end) {
+        int i = levelIndex(connect, end);
+        if (i < 0) {
             return null;
         }
         int level = connect.getUnsignedByte(i);
         i += 4; // level, flags, keepalive
         if (level == 5) {
-            int properties = 0;
-            int shift = 0;
-            int b;
-            do {
-                if (i >= end || shift > 21) {
-                    return null;
-                }
-                b = connect.getUnsignedByte(i++);
-                properties |= (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            i += properties;
+            long properties = varInt(connect, i, end);
+            if (properties < 0) {
+                return null;
+            }
+            i += (int) (properties & 0xFF) + (int) (properties >>> 8);
         }
-        if (i + 2 > end) {
-            return null;
-        }
-        int idLength = connect.getUnsignedShort(i);
-        if (i + 2 + idLength > end) {
-            return null;
-        }
-        return connect.toString(i + 2, idLength, StandardCharsets.UTF_8);
+        int after = skipString(connect, i, end);
+        return after < 0 ? null : connect.toString(i + 2, after - i - 2, StandardCharsets.UTF_8);
     }
 
     private void open(ChannelHandlerContext ctx) {
-        if (open || ctx.isRemoved()) {
+        if (open || ctx.isRemoved() || held == null) {
             return;
         }
         open = true;
         beforeOpen.run();
         CompositeByteBuf rest = held;
         held = null;
-        boolean wrote = !heldWrites.isEmpty();
-        while (!heldWrites.isEmpty()) {
-            ctx.write(heldWrites.poll(), (ChannelPromise) heldWrites.poll());
-        }
-        if (wrote) {
+        if (!heldWrites.isEmpty()) {
+            heldWrites.removeAndWriteAll();
             ctx.flush();
         }
         ctx.pipeline().remove(this);
@@ -229,10 +317,8 @@ final class EarlyDataGate extends ChannelDuplexHandler {
             ReferenceCountUtil.safeRelease(held);
             held = null;
         }
-        while (!heldWrites.isEmpty()) {
-            ReferenceCountUtil.safeRelease(heldWrites.poll());
-            ((ChannelPromise) heldWrites.poll()).tryFailure(new IllegalStateException(
-                    "the QUIC connection closed before its handshake completed"));
+        if (heldWrites != null && !heldWrites.isEmpty()) {
+            heldWrites.removeAndFailAll(CLOSED_EARLY);
         }
     }
 }

@@ -32,18 +32,21 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
     private final MqttPipelineInstaller installer;
     private final QuicStats stats;
     private final EarlyDataGate.Policy early;
+    private final int maxEarlyBytes;
     private final boolean clientCertificates;
 
     /**
      * @param early              what may be acted on before the handshake completes (0-RTT early data)
+     * @param maxEarlyBytes      input held on the stream before the handshake completes, at most (more closes it)
      * @param clientCertificates whether clients may present certificates (the identity is set on the stream at the
      *                           end of the handshake)
      */
     MqttStreamInitializer(MqttPipelineInstaller installer, QuicStats stats, EarlyDataGate.Policy early,
-                          boolean clientCertificates) {
+                          int maxEarlyBytes, boolean clientCertificates) {
         this.installer = installer;
         this.stats = stats;
         this.early = early;
+        this.maxEarlyBytes = maxEarlyBytes;
         this.clientCertificates = clientCertificates;
     }
 
@@ -67,7 +70,7 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
         } else {
             stats.earlyDataStreams.incrementAndGet();
             stream.pipeline().addLast(EarlyDataGate.NAME,
-                    new EarlyDataGate(state, early, stats.earlyDataConnects::incrementAndGet, identity));
+                    new EarlyDataGate(state, early, maxEarlyBytes, stats.earlyDataConnects::incrementAndGet, identity));
         }
         // Logs and the authenticator see the client's current UDP path, not the stream id.
         stream.attr(PeerAddress.KEY).set(connection::remoteSocketAddress);

@@ -24,8 +24,9 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnectionHandler.class);
     /** Netty's QuicheQuicChannel.streamReadable, or null where this Netty has no such field (see lookAgain). */
     private static final Field STREAM_READABLE = streamReadableField();
-    /** Event-loop turns during the handshake in which {@link #lookAgain} looks for a stream that came in 0-RTT. */
+    /** How often {@link #lookAgain} looks for a stream that came in 0-RTT, and how far apart after the first. */
     private static final int LOOKS = 4;
+    private static final long LOOK_INTERVAL_MILLIS = 2;
 
     private final QuicStats stats;
     private final int maxConnections;
@@ -80,16 +81,17 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
      * arrives with (or just after) the client's Initial cannot be decrypted yet when it is received: its keys come
      * with the handshake's next step, which quiche takes when the connection next sends, at the end of the event
      * loop's read. quiche then decrypts the buffered packet, and its stream waits, unseen, for the client's next
-     * packet, which comes after the handshake. So, on the next few turns of the event loop (after its sends),
-     * while the handshake runs and no MQTT stream has come, this marks the channel's streams readable and reads:
-     * Netty then hands on a stream that is readable in quiche, and none otherwise. Nothing is done where the field
-     * is not found (another Netty): 0-RTT data then waits for the handshake, as it did.
+     * packet, which comes after the handshake. So, once the event loop's current read and its sends are done, and
+     * then a few times 2 ms apart (later sends, an SSL task finished), while the handshake runs and no MQTT stream
+     * has come, this marks the channel's streams readable and reads: Netty then hands on a stream that is readable
+     * in quiche, and none otherwise. Nothing is done where the field is not found (another Netty): 0-RTT data then
+     * waits for the handshake, as it did.
      */
     private static void lookAgain(ChannelHandlerContext ctx, int looks) {
         if (STREAM_READABLE == null) {
             return;
         }
-        ctx.executor().execute(() -> {
+        Runnable look = () -> {
             QuicConnectionState state = QuicConnectionState.of(ctx.channel());
             if (state.handshakeDone() || state.mqttStream() != null || !ctx.channel().isOpen() || ctx.isRemoved()) {
                 return;
@@ -103,7 +105,12 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
             if (looks > 1) {
                 lookAgain(ctx, looks - 1);
             }
-        });
+        };
+        if (looks == LOOKS) {
+            ctx.executor().execute(look);
+        } else {
+            ctx.executor().schedule(look, LOOK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static Field streamReadableField() {

@@ -192,7 +192,9 @@ public final class QuicListener implements AutoCloseable {
                 .activeMigration(true)
                 .tokenHandler(config.statelessRetry() ? tokens : null)
                 .handler(connections)
-                .streamHandler(new MqttStreamInitializer(installer, stats, early, contexts.clientCertificates()));
+                // Before the handshake a client can have sent no more than its stream's credit
+                .streamHandler(new MqttStreamInitializer(installer, stats, early, config.initialMaxStreamData(),
+                        contexts.clientCertificates()));
     }
 
     public QuicStats stats() {

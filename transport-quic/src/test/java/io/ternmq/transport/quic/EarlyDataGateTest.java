@@ -40,7 +40,7 @@ class EarlyDataGateTest {
     }
 
     private EmbeddedChannel channel(EarlyDataGate.Policy policy) {
-        return new EmbeddedChannel(new EarlyDataGate(connection, policy, earlyData::incrementAndGet,
+        return new EmbeddedChannel(new EarlyDataGate(connection, policy, 4096, earlyData::incrementAndGet,
                 () -> opened.add("open")));
     }
 
@@ -133,7 +133,7 @@ class EarlyDataGateTest {
         known.finishAndReleaseAll();
 
         QuicConnectionState other = new QuicConnectionState();
-        EmbeddedChannel unknown = new EmbeddedChannel(new EarlyDataGate(other, policy, earlyData::incrementAndGet,
+        EmbeddedChannel unknown = new EmbeddedChannel(new EarlyDataGate(other, policy, 4096, earlyData::incrementAndGet,
                 () -> { }));
         unknown.writeInbound(hex(CONNECT_5_NEW + PINGREQ + SUBSCRIBE));
         assertEquals(CONNECT_5_NEW + PINGREQ, passed(unknown), "a client id without a session acts early");
@@ -154,7 +154,7 @@ class EarlyDataGateTest {
 
         QuicConnectionState other = new QuicConnectionState();
         EmbeddedChannel on = new EmbeddedChannel(new EarlyDataGate(other,
-                new EarlyDataGate.Policy(true, true, id -> false, true), () -> { }, () -> { }));
+                new EarlyDataGate.Policy(true, true, id -> false, true), 4096, () -> { }, () -> { }));
         on.writeInbound(hex(CONNECT + SUBSCRIBE + UNSUBSCRIBE + PINGREQ + PUBLISH + SUBSCRIBE));
         assertEquals(CONNECT + SUBSCRIBE + UNSUBSCRIBE + PINGREQ, passed(on));
         other.handshakeCompleted();
@@ -182,6 +182,81 @@ class EarlyDataGateTest {
         ch.close();
         assertEquals(0, publish.refCnt());
         assertTrue(future.isDone() && !future.isSuccess());
+    }
+
+    @Test
+    void withoutRetryAConnectThatWouldOutliveItsConnectionWaits() {
+        EarlyDataGate.Policy noRetry = new EarlyDataGate.Policy(true, false, id -> true, false);
+        for (String kept : new String[] {
+                "100d00044d5154540400003c000163", // 3.1.1, clean session 0
+                "101700044d5154540502003c0511" + "0000003c" + "00056e65772d31"}) { // 5.0, session expiry 60 s
+            QuicConnectionState state = new QuicConnectionState();
+            EmbeddedChannel ch = new EmbeddedChannel(new EarlyDataGate(state, noRetry, 4096, () -> { }, () -> { }));
+            ch.writeInbound(hex(kept));
+            assertEquals("", passed(ch), "a replay of it would leave a session behind: " + kept);
+            state.handshakeCompleted();
+            assertEquals(kept, passed(ch));
+            ch.finishAndReleaseAll();
+        }
+        String fresh = "101200044d5154540502003c00" + "00056e65772d31"; // 5.0, clean start, no properties
+        EmbeddedChannel ch = channel(noRetry);
+        ch.writeInbound(hex(fresh + SUBSCRIBE));
+        assertEquals(fresh, passed(ch));
+        assertEquals(1, earlyData.get(), "counted as a CONNECT acted on early");
+        connection.handshakeCompleted();
+        assertEquals(SUBSCRIBE, passed(ch), "without replay protection SUBSCRIBE waits, even with on");
+        ch.finishAndReleaseAll();
+        assertTrue(EarlyDataGate.endsWithItsConnection(hex(CONNECT_5_NEW)), "session expiry 0 given");
+    }
+
+    @Test
+    void onWithoutRetryStillHoldsSubscribe() {
+        EmbeddedChannel ch = channel(new EarlyDataGate.Policy(true, false, id -> true, true));
+        ch.writeInbound(hex(CONNECT + SUBSCRIBE));
+        assertEquals(CONNECT, passed(ch), "a replayed SUBSCRIBE could rejoin a shared group that never drains");
+        connection.handshakeCompleted();
+        assertEquals(SUBSCRIBE, passed(ch));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPingBeforeAnyConnectIsHeldAndNotCounted() {
+        EmbeddedChannel ch = channel(true);
+        ch.writeInbound(hex(PINGREQ + CONNECT));
+        assertEquals("", passed(ch));
+        assertEquals(0, earlyData.get());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void moreHeldInputThanTheStreamsCreditClosesTheStream() {
+        EmbeddedChannel ch = new EmbeddedChannel(new EarlyDataGate(connection, EarlyDataGate.Policy.NOTHING, 16,
+                () -> { }, () -> { }));
+        ByteBuf first = hex(PUBLISH);
+        ByteBuf second = hex(PUBLISH + PUBLISH);
+        ch.writeInbound(first);
+        assertTrue(ch.isOpen(), "8 bytes held of 16");
+        ch.writeInbound(second);
+        assertFalse(ch.isOpen(), "24 bytes before the handshake: closed");
+        assertEquals(0, first.refCnt());
+        assertEquals(0, second.refCnt());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void heldDeliveriesCountTowardsWritability() {
+        EmbeddedChannel ch = channel(true);
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1024, 2048));
+        ByteBuf big = Unpooled.buffer().writeBytes(HexFormat.of().parseHex("30" + "8520" + "000174"))
+                .writeZero(4096 + 5 - 3);
+        ch.write(big);
+        assertFalse(ch.isWritable(), "a held 4 KiB delivery makes the stream unwritable, so the session waits");
+        connection.handshakeCompleted();
+        ByteBuf sent = ch.readOutbound();
+        assertEquals(4104, sent.readableBytes(), "sent once the handshake completes");
+        sent.release();
+        assertTrue(ch.isWritable());
+        ch.finishAndReleaseAll();
     }
 
     @Test
