@@ -133,6 +133,18 @@
     return a;
   }
 
+  // A table's rows, one an item: the client id first (a link to the client's page), then what values gives.
+  function clientRows(id, items, values) {
+    var rows = $(id);
+    rows.textContent = '';
+    items.forEach(function (item) {
+      var tr = document.createElement('tr');
+      cell(tr, '').appendChild(clientLink(item.clientId));
+      values(item).forEach(function (v) { cell(tr, v); });
+      rows.appendChild(tr);
+    });
+  }
+
   // A list paged by page and limit (clients, subscriptions): Previous and Next under it move through it.
   function pager(name, load) {
     var p = { page: 1 };
@@ -151,14 +163,9 @@
     var prefix = $('client-prefix').value;
     var q = '?page=' + clientPager.page + '&limit=50' + (prefix ? '&clientId=' + encodeURIComponent(prefix) : '');
     return api('GET', '/api/v1/clients' + q).then(function (page) {
-      var rows = $('client-rows');
-      rows.textContent = '';
-      page.data.forEach(function (c) {
-        var tr = document.createElement('tr');
-        cell(tr, '').appendChild(clientLink(c.clientId));
-        [c.username || '(anonymous)', c.address, c.transport, c.protocolVersion, c.connectedAt, c.queued, c.inflight]
-          .forEach(function (v) { cell(tr, v); });
-        rows.appendChild(tr);
+      clientRows('client-rows', page.data, function (c) {
+        return [c.username || '(anonymous)', c.address, c.transport, c.protocolVersion, c.connectedAt, c.queued,
+          c.inflight];
       });
       clientPager.shown(page.meta);
     });
@@ -281,14 +288,7 @@
     var q = '?limit=100&page=' + subscriptionPager.page + (c ? '&clientId=' + encodeURIComponent(c) : '') +
       (f ? '&topicFilter=' + encodeURIComponent(f) : '');
     return api('GET', '/api/v1/subscriptions' + q).then(function (page) {
-      var rows = $('all-subscription-rows');
-      rows.textContent = '';
-      page.data.forEach(function (s) {
-        var tr = document.createElement('tr');
-        cell(tr, '').appendChild(clientLink(s.clientId));
-        cell(tr, s.topicFilter); cell(tr, s.qos); cell(tr, s.noLocal);
-        rows.appendChild(tr);
-      });
+      clientRows('all-subscription-rows', page.data, function (s) { return [s.topicFilter, s.qos, s.noLocal]; });
       subscriptionPager.shown(page.meta);
     });
   }
@@ -298,13 +298,8 @@
     return api('GET', '/api/v1/topics?match=' + encodeURIComponent(matched)).then(function (m) {
       $('match-result').textContent = m.topic + ' reaches ' + m.sessions + ' session(s) through ' +
         m.subscriptions.length + ' subscription(s)';
-      var rows = $('match-rows');
-      rows.textContent = '';
-      m.subscriptions.forEach(function (s) {
-        var tr = document.createElement('tr');
-        cell(tr, '').appendChild(clientLink(s.clientId));
-        cell(tr, s.topicFilter); cell(tr, s.qos); cell(tr, s.noLocal); cell(tr, s.shareKey ? 'yes' : '');
-        rows.appendChild(tr);
+      clientRows('match-rows', m.subscriptions, function (s) {
+        return [s.topicFilter, s.qos, s.noLocal, s.shareKey ? 'yes' : ''];
       });
     });
   }

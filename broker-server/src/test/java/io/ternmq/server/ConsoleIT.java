@@ -112,6 +112,21 @@ class ConsoleIT {
         driver.findElement(By.cssSelector("#login button[type=submit]")).click();
     }
 
+    /** A test's steps in a browser, with a wait of its own. */
+    @FunctionalInterface
+    private interface BrowserSteps {
+        void run(WebDriver driver, WebDriverWait wait) throws Exception;
+    }
+
+    /** Runs the steps in the browser given, and quits it however they end. */
+    private static void inBrowser(WebDriver driver, Duration timeout, BrowserSteps steps) throws Exception {
+        try {
+            steps.run(driver, new WebDriverWait(driver, timeout));
+        } finally {
+            driver.quit();
+        }
+    }
+
     /** Logs in with the admin token and waits for the Overview, the page a login lands on. */
     private static void loggedIn(WebDriver driver, WebDriverWait wait) {
         logIn(driver, wait, token);
@@ -120,9 +135,7 @@ class ConsoleIT {
 
     @Test
     void logsInAndShowsTheOverview(TestInfo info) throws Exception {
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        inBrowser(browser(), Duration.ofSeconds(10), (driver, wait) -> {
             loggedIn(driver, wait);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "Uptime"));
             assertFalse(driver.findElement(By.id("login")).isDisplayed(), "the login stays on the page");
@@ -143,16 +156,12 @@ class ConsoleIT {
                     + " else { setTimeout(poll, 5); } })();");
             Files.writeString(SHOTS.resolve("first-view.txt"), "first view with data: " + ms + " ms\n");
             System.out.println("console first view with data: " + ms + " ms");
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     @Test
     void isUsableFromTheKeyboardAlone() throws Exception {
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        inBrowser(browser(), Duration.ofSeconds(10), (driver, wait) -> {
             driver.get(base + "/");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
             assertEquals("token", driver.switchTo().activeElement().getAttribute("id"), "the token field has focus");
@@ -175,9 +184,7 @@ class ConsoleIT {
             }
             assertEquals("client-prefix", focused);
             screenshot(driver, "keyboard");
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     @Test
@@ -281,9 +288,7 @@ class ConsoleIT {
         ApiClient api = new ApiClient(base, token);
         assertEquals(200, api.send("POST", "/api/v1/products/" + pk + "/devices:import", csv.toString(),
                 "text/csv").status());
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        inBrowser(browser(), Duration.ofSeconds(10), (driver, wait) -> {
             loggedIn(driver, wait);
             driver.findElement(By.cssSelector("a[data-page=devices]")).click();
             wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//p[@id='products']/button[.='" + pk + "']")))
@@ -316,9 +321,7 @@ class ConsoleIT {
             wait.until(ExpectedConditions.numberOfElementsToBe(dev000, 0));
             assertEquals(404, api.get("/api/v1/products/" + pk + "/devices/dev-000").status());
             screenshot(driver, "devices-managed");
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     @Test
@@ -373,9 +376,7 @@ class ConsoleIT {
     @Test
     void aDeviceCreatedInTheConsoleSignsInIsTracedAndAnswersRrpc() throws Exception {
         String pk = "a1console";
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        inBrowser(browser(), Duration.ofSeconds(10), (driver, wait) -> {
             loggedIn(driver, wait);
             driver.findElement(By.cssSelector("a[data-page=devices]")).click();
             driver.findElement(By.id("product-key")).sendKeys(pk);
@@ -432,16 +433,12 @@ class ConsoleIT {
                         driver.findElement(By.id("rrpc-result")).getText());
                 screenshot(driver, "tools-rrpc");
             }
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     @Test
     void anApiErrorIsShownAsItsMessage() throws Exception {
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        inBrowser(browser(), Duration.ofSeconds(10), (driver, wait) -> {
             loggedIn(driver, wait);
             driver.findElement(By.cssSelector("a[data-page=tools]")).click();
             driver.findElement(By.id("pub-topic")).sendKeys("a/+/b");
@@ -450,24 +447,18 @@ class ConsoleIT {
             String shown = driver.findElement(By.id("error")).getText();
             assertTrue(shown.contains("topic"), shown);
             screenshot(driver, "api-error");
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     @Test
     void aWrongTokenShowsTheLoginAgain() throws Exception {
-        WebDriver driver = browser();
-        try {
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        inBrowser(browser(), Duration.ofSeconds(15), (driver, wait) -> {
             logIn(driver, wait, "not-the-token");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "The token was refused"));
             assertTrue(driver.findElement(By.id("login")).isDisplayed());
             assertFalse(driver.findElement(By.id("overview")).isDisplayed());
             screenshot(driver, "wrong-token");
-        } finally {
-            driver.quit();
-        }
+        });
     }
 
     /** The same console in Firefox: log in from the keyboard, the chart, a Paho client listed, a wrong token. */

@@ -142,8 +142,8 @@ final class QuicMqttClient implements AutoCloseable {
     private volatile boolean connectInEarlyData;
     /** A QoS 1 PUBLISH written with CONNECT, in the same flight (0-RTT when CONNECT is), or null. */
     private volatile MqttPublishMessage withConnect;
-    /** The PUBACK of {@link #withConnect}. */
-    final CompletableFuture<MqttMessage> withConnectAck = new CompletableFuture<>();
+    /** The PUBACK of {@link #withConnect}; null without it. */
+    volatile CompletableFuture<MqttMessage> withConnectAck;
 
     private QuicMqttClient(MqttConnectMessage connect) {
         this.connect = connect;
@@ -154,13 +154,7 @@ final class QuicMqttClient implements AutoCloseable {
                                            String topic, String payload) {
         QuicMqttClient client = new QuicMqttClient(connect);
         int id = client.nextPacketId();
-        client.expect(id).whenComplete((ack, e) -> {
-            if (e != null) {
-                client.withConnectAck.completeExceptionally(e);
-            } else {
-                client.withConnectAck.complete(ack);
-            }
-        });
+        client.withConnectAck = client.expect(id);
         client.withConnect = MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_LEAST_ONCE).messageId(id)
                 .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
         return start(client, context, server);

@@ -123,21 +123,18 @@ final class UdpRelay implements AutoCloseable {
     }
 
     private void later(Step send) {
+        Runnable now = () -> {
+            try {
+                send.run();
+            } catch (IOException closed) {
+                // the relay is closing
+            }
+        };
         if (delayed == null) {
-            try {
-                send.run();
-            } catch (IOException closed) {
-                // the relay is closing
-            }
-            return;
+            now.run();
+        } else {
+            delayed.schedule(now, delayMillis, TimeUnit.MILLISECONDS);
         }
-        delayed.schedule(() -> {
-            try {
-                send.run();
-            } catch (IOException closed) {
-                // the relay is closing
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Where the client sends its datagrams. */
