@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -34,6 +35,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.codec.quic.SslEarlyDataReadyEvent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.InputStream;
@@ -56,7 +58,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small MQTT over QUIC client: Netty's QUIC client codec with Netty's MQTT codec on the connection's first
- * bidirectional stream (the single-stream mode of EMQX's NanoSDK and emqtt). One instance is one MQTT connection;
+ * bidirectional stream (the single-stream mode of EMQX's NanoSDK and emqtt), and on further streams it opens
+ * ({@link #openDataStream}: EMQX's multi-stream mode, each a {@link StreamEnd}). One instance is one MQTT connection;
  * a {@link Context} holds what several share (event loop, UDP sockets, TLS context with its session-ticket cache,
  * so a second connection from the same context resumes the TLS session and can send CONNECT in 0-RTT).
  * <p>
@@ -127,18 +130,19 @@ final class QuicMqttClient implements AutoCloseable {
         }
     }
 
+    private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
     final MqttConnectMessage connect;
-    final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
-    /** Every packet the broker sent, in order (PUBLISH included), for tests that look at the wire. */
-    final BlockingQueue<MqttMessage> packets = new LinkedBlockingQueue<>();
     final CompletableFuture<MqttConnAckMessage> connack = new CompletableFuture<>();
+    /** The control stream (the first bidirectional one): CONNECT, and everything in single-stream mode. */
+    final StreamEnd control = new StreamEnd(connack, null);
+    final BlockingQueue<Received> inbox = control.inbox;
+    /** Every packet the broker sent on the control stream, in order (PUBLISH included), for tests of the wire. */
+    final BlockingQueue<MqttMessage> packets = control.packets;
     final CompletableFuture<QuicChannel> quic = new CompletableFuture<>();
     /** Completes when the MQTT stream is closed, by either side. */
     final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final Map<Integer, CompletableFuture<MqttMessage>> acks = new ConcurrentHashMap<>();
-    private final AtomicInteger packetIds = new AtomicInteger();
     private final AtomicInteger connectsSent = new AtomicInteger();
-    private volatile QuicStreamChannel stream;
     private volatile boolean connectInEarlyData;
     /** A QoS 1 PUBLISH written with CONNECT, in the same flight (0-RTT when CONNECT is), or null. */
     private volatile MqttPublishMessage withConnect;
@@ -153,8 +157,8 @@ final class QuicMqttClient implements AutoCloseable {
     static QuicMqttClient startWithPublish(Context context, InetSocketAddress server, MqttConnectMessage connect,
                                            String topic, String payload) {
         QuicMqttClient client = new QuicMqttClient(connect);
-        int id = client.nextPacketId();
-        client.withConnectAck = client.expect(id);
+        int id = client.control.nextPacketId();
+        client.withConnectAck = client.control.expect(id);
         client.withConnect = MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_LEAST_ONCE).messageId(id)
                 .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
         return start(client, context, server);
@@ -226,21 +230,16 @@ final class QuicMqttClient implements AutoCloseable {
 
     /** On the event loop; the first call opens the stream and sends CONNECT, later calls do nothing. */
     private void openStream(QuicChannel channel) {
-        if (stream != null || connectsSent.get() > 0) {
+        if (control.channel != null || connectsSent.get() > 0) {
             return;
         }
         connectsSent.incrementAndGet();
-        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-            @Override
-            protected void initChannel(QuicStreamChannel ch) {
-                ch.pipeline().addLast(new MqttDecoder(1024 * 1024), MqttEncoder.INSTANCE, new Inbound());
-            }
-        }).addListener(f -> {
+        control.open(channel).addListener(f -> {
             if (!f.isSuccess()) {
                 connack.completeExceptionally(f.cause());
                 return;
             }
-            stream = (QuicStreamChannel) f.getNow();
+            QuicStreamChannel stream = control.channel;
             stream.closeFuture().addListener(c -> closed.complete(null));
             MqttPublishMessage publish = withConnect;
             if (publish == null) {
@@ -252,51 +251,44 @@ final class QuicMqttClient implements AutoCloseable {
         });
     }
 
-    /** Subscribes and waits for SUBACK; returns the reason codes the broker granted. */
-    List<Integer> subscribe(String filter, int qos) throws Exception {
-        int id = nextPacketId();
-        CompletableFuture<MqttMessage> ack = expect(id);
-        stream.writeAndFlush(MqttMessageBuilders.subscribe().messageId(id)
-                .addSubscription(MqttQoS.valueOf(qos), filter).build());
-        MqttSubAckMessage suback = (MqttSubAckMessage) ack.get(10, TimeUnit.SECONDS);
-        return suback.payload().reasonCodes();
+    /**
+     * Opens another bidirectional stream of this connection: a data stream in multi-stream mode, with packet ids,
+     * acknowledgements and arrivals of its own. Fails as QUIC refuses it (over the broker's stream limit).
+     */
+    StreamEnd openDataStream() throws Exception {
+        StreamEnd data = new StreamEnd(null, MqttVersion.fromProtocolNameAndLevel(connect.variableHeader().name(),
+                (byte) connect.variableHeader().version()));
+        data.open(quic.get(10, TimeUnit.SECONDS)).sync();
+        return data;
     }
 
-    /** Sends a PUBLISH; for QoS 1 the future completes with the PUBACK, for QoS 0 and 2 at once with null. */
+    /** Subscribes on the control stream and waits for SUBACK; returns the reason codes the broker granted. */
+    List<Integer> subscribe(String filter, int qos) throws Exception {
+        return control.subscribe(filter, qos);
+    }
+
+    /** Publishes on the control stream; for QoS 1 the future completes with the PUBACK, else at once with null. */
     CompletableFuture<MqttMessage> publish(String topic, String payload, int qos, boolean retain) {
-        int id = qos == 0 ? 0 : nextPacketId();
-        CompletableFuture<MqttMessage> ack = qos == 1 ? expect(id) : CompletableFuture.completedFuture(null);
-        MqttPublishMessage message = MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.valueOf(qos))
-                .retained(retain).messageId(id)
-                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
-        stream.writeAndFlush(message);
-        return ack;
+        return control.publish(topic, payload, qos, retain);
     }
 
     CompletableFuture<MqttMessage> publish(String topic, String payload, int qos) {
-        return publish(topic, payload, qos, false);
+        return control.publish(topic, payload, qos, false);
     }
 
-    /** The next PUBLISH that arrives, or null after timeoutMillis. */
+    /** The next PUBLISH that arrives on the control stream, or null after timeoutMillis. */
     Received next(long timeoutMillis) throws InterruptedException {
-        return inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        return control.next(timeoutMillis);
     }
 
-    /** The first packet of the given type the broker sends from now on (earlier ones are skipped), or null. */
+    /** The first packet of the given type the broker sends on the control stream from now on, or null. */
     MqttMessage awaitPacket(MqttMessageType type, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (long left = timeoutMillis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
-            MqttMessage m = packets.poll(left, TimeUnit.MILLISECONDS);
-            if (m != null && m.fixedHeader().messageType() == type) {
-                return m;
-            }
-        }
-        return null;
+        return control.awaitPacket(type, timeoutMillis);
     }
 
-    /** Bytes as they are, past the MQTT encoder: for tests that send what no well-behaved client would. */
+    /** Bytes as they are on the control stream, past the MQTT encoder: for what no well-behaved client sends. */
     void writeRaw(byte[] bytes) {
-        stream.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        control.writeRaw(bytes);
     }
 
     /** True when this connection's CONNECT went out in 0-RTT early data. */
@@ -322,7 +314,7 @@ final class QuicMqttClient implements AutoCloseable {
 
     /** Sends DISCONNECT and closes the stream (which closes the QUIC connection). */
     void disconnect() throws Exception {
-        QuicStreamChannel s = stream;
+        QuicStreamChannel s = control.channel;
         if (s != null && s.isActive()) {
             MqttMessage disconnect = connect.variableHeader().version() == 5
                     ? MqttMessageBuilders.disconnect().build()
@@ -341,54 +333,171 @@ final class QuicMqttClient implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<MqttMessage> expect(int packetId) {
-        CompletableFuture<MqttMessage> ack = new CompletableFuture<>();
-        acks.put(packetId, ack);
-        return ack;
-    }
+    /** One bidirectional stream's MQTT exchange: its packet ids, acknowledgements and the messages it received. */
+    static final class StreamEnd {
+        final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+        /** Every packet the broker sent on this stream, in order (PUBLISH included). */
+        final BlockingQueue<MqttMessage> packets = new LinkedBlockingQueue<>();
+        /** Completes when the broker ended its side of the stream (FIN or reset), or the stream or connection closed. */
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private final Map<Integer, CompletableFuture<MqttMessage>> acks = new ConcurrentHashMap<>();
+        private final AtomicInteger packetIds = new AtomicInteger();
+        /** The control stream's CONNACK; null on a data stream. */
+        private final CompletableFuture<MqttConnAckMessage> connack;
+        /** A data stream's MQTT version (its CONNECT went on the control stream); null on the control stream. */
+        private final MqttVersion version;
+        volatile QuicStreamChannel channel;
 
-    private int nextPacketId() {
-        return packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
-    }
+        private StreamEnd(CompletableFuture<MqttConnAckMessage> connack, MqttVersion version) {
+            this.connack = connack;
+            this.version = version;
+        }
 
-    private final class Inbound extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (!(msg instanceof MqttMessage m) || m.decoderResult().isFailure()) {
-                    return;
-                }
-                switch (m.fixedHeader().messageType()) {
-                    case CONNACK -> connack.complete((MqttConnAckMessage) m);
-                    case PUBLISH -> received(ctx, (MqttPublishMessage) m);
-                    case PUBACK, SUBACK, UNSUBACK -> {
-                        Object header = m.variableHeader();
-                        int id = header instanceof MqttPubReplyMessageVariableHeader r ? r.messageId()
-                                : ((MqttMessageIdVariableHeader) header).messageId();
-                        CompletableFuture<MqttMessage> ack = acks.remove(id);
-                        if (ack != null) {
-                            ack.complete(m);
-                        }
+        private io.netty.util.concurrent.Future<QuicStreamChannel> open(QuicChannel quic) {
+            return quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                @Override
+                protected void initChannel(QuicStreamChannel ch) {
+                    channel = ch;
+                    if (version != null) {
+                        // Netty's MQTT codec speaks 5.0 on a channel only when this attribute says so; on the
+                        // control stream the encoder sets it as it writes CONNECT, a data stream writes none.
+                        ch.attr(MQTT_VERSION).set(version);
                     }
-                    default -> {
-                    }
+                    ch.closeFuture().addListener(c -> closed.complete(null));
+                    ch.pipeline().addLast(new MqttDecoder(1024 * 1024), MqttEncoder.INSTANCE, new Inbound());
                 }
-                if (!(m instanceof MqttPublishMessage)) {
-                    packets.add(m);
+            });
+        }
+
+        /** Subscribes and waits for SUBACK; returns the reason codes the broker granted. */
+        List<Integer> subscribe(String filter, int qos) throws Exception {
+            int id = nextPacketId();
+            CompletableFuture<MqttMessage> ack = expect(id);
+            channel.writeAndFlush(MqttMessageBuilders.subscribe().messageId(id)
+                    .addSubscription(MqttQoS.valueOf(qos), filter).build());
+            MqttSubAckMessage suback = (MqttSubAckMessage) ack.get(10, TimeUnit.SECONDS);
+            return suback.payload().reasonCodes();
+        }
+
+        /** Sends a PUBLISH; for QoS 1 the future completes with the PUBACK, for QoS 0 and 2 at once with null. */
+        CompletableFuture<MqttMessage> publish(String topic, String payload, int qos, boolean retain) {
+            int id = qos == 0 ? 0 : nextPacketId();
+            CompletableFuture<MqttMessage> ack = qos == 1 ? expect(id) : CompletableFuture.completedFuture(null);
+            MqttPublishMessage message = MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.valueOf(qos))
+                    .retained(retain).messageId(id)
+                    .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+            channel.writeAndFlush(message);
+            return ack;
+        }
+
+        CompletableFuture<MqttMessage> publish(String topic, String payload, int qos) {
+            return publish(topic, payload, qos, false);
+        }
+
+        /** The next PUBLISH that arrives, or null after timeoutMillis. */
+        Received next(long timeoutMillis) throws InterruptedException {
+            return inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        /** The first packet of the given type the broker sends from now on (earlier ones are skipped), or null. */
+        MqttMessage awaitPacket(MqttMessageType type, long timeoutMillis) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            for (long left = timeoutMillis; left > 0;
+                 left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+                MqttMessage m = packets.poll(left, TimeUnit.MILLISECONDS);
+                if (m != null && m.fixedHeader().messageType() == type) {
+                    return m;
                 }
-            } finally {
-                ReferenceCountUtil.release(msg);
+            }
+            return null;
+        }
+
+        /** Bytes as they are, past the MQTT encoder. */
+        void writeRaw(byte[] bytes) {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        }
+
+        /** Stops (false) or resumes (true) reading the stream: what the broker sends waits in QUIC flow control. */
+        void reading(boolean on) {
+            channel.config().setAutoRead(on);
+        }
+
+        /** Sends PINGREQ and waits for the PINGRESP. */
+        void ping() throws Exception {
+            channel.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false,
+                    MqttQoS.AT_MOST_ONCE, false, 0)));
+            if (awaitPacket(MqttMessageType.PINGRESP, 10_000) == null) {
+                throw new IllegalStateException("no PINGRESP");
             }
         }
 
-        private void received(ChannelHandlerContext ctx, MqttPublishMessage publish) {
-            ByteBuf payload = publish.payload();
-            int qos = publish.fixedHeader().qosLevel().value();
-            inbox.add(new Received(publish.variableHeader().topicName(), ByteBufUtil.getBytes(payload), qos,
-                    publish.fixedHeader().isDup(), publish.variableHeader().properties()));
-            packets.add(new MqttMessage(publish.fixedHeader(), publish.variableHeader()));
-            if (qos == 1) {
-                ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+        /** Resets the stream (RESET_STREAM and STOP_SENDING with this application error code). */
+        void reset(int errorCode) {
+            channel.shutdown(errorCode).syncUninterruptibly();
+        }
+
+        CompletableFuture<MqttMessage> expect(int packetId) {
+            CompletableFuture<MqttMessage> ack = new CompletableFuture<>();
+            acks.put(packetId, ack);
+            return ack;
+        }
+
+        int nextPacketId() {
+            return packetIds.updateAndGet(i -> i >= 65535 ? 1 : i + 1);
+        }
+
+        private final class Inbound extends ChannelInboundHandlerAdapter {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownReadComplete) {
+                    closed.complete(null);
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (!(msg instanceof MqttMessage m) || m.decoderResult().isFailure()) {
+                        return;
+                    }
+                    switch (m.fixedHeader().messageType()) {
+                        case CONNACK -> {
+                            if (connack != null) {
+                                connack.complete((MqttConnAckMessage) m);
+                            }
+                        }
+                        case PUBLISH -> received(ctx, (MqttPublishMessage) m);
+                        case PUBACK, SUBACK, UNSUBACK -> {
+                            Object header = m.variableHeader();
+                            int id = header instanceof MqttPubReplyMessageVariableHeader r ? r.messageId()
+                                    : ((MqttMessageIdVariableHeader) header).messageId();
+                            CompletableFuture<MqttMessage> ack = acks.remove(id);
+                            if (ack != null) {
+                                ack.complete(m);
+                            }
+                        }
+                        default -> {
+                        }
+                    }
+                    if (!(m instanceof MqttPublishMessage)) {
+                        packets.add(m);
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+
+            private void received(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+                ByteBuf payload = publish.payload();
+                int qos = publish.fixedHeader().qosLevel().value();
+                inbox.add(new Received(publish.variableHeader().topicName(), ByteBufUtil.getBytes(payload), qos,
+                        publish.fixedHeader().isDup(), publish.variableHeader().properties()));
+                packets.add(new MqttMessage(publish.fixedHeader(), publish.variableHeader()));
+                if (qos == 1) {
+                    ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId())
+                            .build());
+                }
             }
         }
     }

@@ -15,8 +15,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,19 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Paho TCP clients exchange messages both ways, at QoS 0 and 1, with MQTT 3.1.1 and 5.0 over QUIC; and the platform
  * rules hold over QUIC exactly as over TCP, because the stream gets the same pipeline.
  */
-class QuicPubSubIT extends SharedBrokerIT {
-
-    private static QuicMqttClient.Context context;
-
-    @BeforeAll
-    static void clientContext() throws Exception {
-        context = new QuicMqttClient.Context(broker.certificate());
-    }
-
-    @AfterAll
-    static void closeContext() {
-        context.close();
-    }
+class QuicPubSubIT extends SharedQuicBrokerIT {
 
     private static MqttVersion version(String name) {
         return name.equals("5") ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;

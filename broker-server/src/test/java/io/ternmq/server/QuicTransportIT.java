@@ -8,13 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
 import io.ternmq.transport.quic.QuicStats;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -31,27 +26,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The QUIC transport itself: ALPN, isolation of bad connections, connection migration through a NAT rebinding,
- * TLS session resumption with CONNECT in 0-RTT, and the stream limit.
+ * TLS session resumption with CONNECT in 0-RTT (the streams of a connection: QuicMultiStreamIT).
  */
-class QuicTransportIT extends SharedBrokerIT {
-
-    private static QuicMqttClient.Context context;
-
-    @BeforeAll
-    static void clientContext() throws Exception {
-        context = new QuicMqttClient.Context(broker.certificate());
-    }
-
-    @AfterAll
-    static void closeContext() {
-        context.close();
-    }
+class QuicTransportIT extends SharedQuicBrokerIT {
 
     private static QuicStats stats() {
         return broker.server.quic().stats();
@@ -346,24 +327,6 @@ class QuicTransportIT extends SharedBrokerIT {
                 second.publish("after-0rtt", "ok", 1).get(10, TimeUnit.SECONDS);
                 assertEquals("ok", second.next(10_000).text());
             }
-        }
-    }
-
-    /** With room for more streams, every stream after the MQTT one is reset; the MQTT connection goes on. */
-    @Test
-    void streamsAfterTheMqttStreamAreRefused() throws Exception {
-        try (TestBroker own = TestBroker.start(Map.of("TERNMQ_QUIC_MAX_STREAMS", "3"));
-             QuicMqttClient.Context ctx = new QuicMqttClient.Context(own.certificate());
-             QuicMqttClient client = connected(ctx, own.quicAddress(), "streams")) {
-            QuicChannel quic = client.quic.get();
-            QuicStreamChannel extra = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter())
-                    .get(10, TimeUnit.SECONDS);
-            extra.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xc0, 0})).sync();
-            awaitAtLeast(() -> own.server.quic().stats().refusedStreams(), 1, "the extra stream is refused");
-            assertEquals(1, own.server.quic().stats().refusedStreams());
-            client.subscribe("still/works", 1);
-            client.publish("still/works", "yes", 1).get(10, TimeUnit.SECONDS);
-            assertEquals("yes", client.next(10_000).text());
         }
     }
 

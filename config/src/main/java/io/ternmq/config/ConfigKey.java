@@ -110,7 +110,7 @@ final class ConfigKey<T> {
     static final ConfigKey<Integer> QUIC_MAX_CONNECTIONS =
             new ConfigKey<>("quic.max-connections", "100000", null, ValueType.integer(1, 10_000_000));
     static final ConfigKey<Integer> QUIC_MAX_STREAMS =
-            new ConfigKey<>("quic.max-streams", "1", null, ValueType.integer(1, 100));
+            new ConfigKey<>("quic.max-streams", "10", null, ValueType.integer(1, 100));
     static final ConfigKey<Integer> QUIC_INITIAL_MAX_DATA =
             new ConfigKey<>("quic.initial-max-data", "1MiB", null, ValueType.size(1200, 268_435_455));
     static final ConfigKey<Integer> QUIC_INITIAL_MAX_STREAM_DATA =

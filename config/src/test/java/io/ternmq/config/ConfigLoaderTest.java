@@ -34,7 +34,7 @@ class ConfigLoaderTest {
                 20, 128, 128, 128),
                 c.platform());
         assertEquals(new LogConfig("info", false, 1000), c.log());
-        assertEquals(new QuicConfig(100_000, 1, 1_048_576, 524_288, Duration.ofSeconds(10), true, EarlyData.CONNECT_ONLY,
+        assertEquals(new QuicConfig(100_000, 10, 1_048_576, 524_288, Duration.ofSeconds(10), true, EarlyData.CONNECT_ONLY,
                 Duration.ofMinutes(120), 0), c.quic());
     }
 

@@ -1,6 +1,7 @@
 package io.ternmq.core.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -45,6 +46,18 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     /** @param maxPacketSize the largest packet accepted, fixed header included ({@code limits.max-packet-size}) */
     public MqttFrameDecoder(int maxPacketSize) {
         this.maxPacketSize = maxPacketSize;
+    }
+
+    /**
+     * A decoder for another stream of a connection whose CONNECT was read on {@code connected} (a data stream of
+     * multi-stream MQTT over QUIC): it decodes, and the encoder encodes, in that CONNECT's version from the start.
+     */
+    public static MqttFrameDecoder sameVersionAs(Channel connected, Channel stream, int maxPacketSize) {
+        MqttVersion version = connected.attr(NETTY_MQTT_VERSION).get();
+        stream.attr(NETTY_MQTT_VERSION).set(version);
+        MqttFrameDecoder decoder = new MqttFrameDecoder(maxPacketSize);
+        decoder.level = version.protocolLevel();
+        return decoder;
     }
 
     @Override

@@ -45,6 +45,9 @@ final class ClientConnection implements Connection {
     private final ClientSettings settings;
     private final ConnectionInfo info;
     private final BrokerMetrics metrics;
+    private final int brokerAliasMaximum;
+    /** A data stream of a multi-stream QUIC connection: not a connection of its own in the counts. */
+    private final boolean dataStream;
     private final OutboundPublishes outbound;
     private final AtomicInteger pending = new AtomicInteger();
 
@@ -61,7 +64,16 @@ final class ClientConnection implements Connection {
     ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
                      SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum, ConnectionInfo info,
                      BrokerMetrics metrics) {
+        this(channel, transport, protocolLevel, clientId, owner, registry, settings, brokerAliasMaximum, info, metrics,
+                false);
+    }
+
+    private ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
+                             SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum,
+                             ConnectionInfo info, BrokerMetrics metrics, boolean dataStream) {
         this.channel = channel;
+        this.brokerAliasMaximum = brokerAliasMaximum;
+        this.dataStream = dataStream;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
         this.clientId = clientId;
@@ -72,6 +84,20 @@ final class ClientConnection implements Connection {
         this.permissions = new CachedPermissions(info.identity().permissions());
         this.metrics = metrics;
         this.outbound = protocolLevel == 5 ? new OutboundPublishes(settings, brokerAliasMaximum) : null;
+    }
+
+    /**
+     * A data stream of this (control stream's) QUIC connection: the same client, version, settings and identity
+     * on another channel, with a session of its own ({@link SessionRegistry#streamSession}).
+     */
+    ClientConnection dataStream(Channel stream) {
+        return new ClientConnection(stream, transport, protocolLevel, clientId, owner, registry, settings,
+                brokerAliasMaximum, info, metrics, true);
+    }
+
+    /** The session it is bound to, or null before CONNECT completed and after the close. On the owner. */
+    Session session() {
+        return session;
     }
 
     ClientSettings settings() {
@@ -94,7 +120,9 @@ final class ClientConnection implements Connection {
     /** Bound to its session at CONNECT; from now until {@link #closed} it counts as open. On the owner. */
     void session(Session session) {
         this.session = session;
-        metrics.connectionOpen(transport, protocolLevel, 1);
+        if (!dataStream) {
+            metrics.connectionOpen(transport, protocolLevel, 1);
+        }
     }
 
     /**
@@ -167,7 +195,9 @@ final class ClientConnection implements Connection {
     void closed() {
         owner.executeAlways(() -> {
             if (session != null) {
-                metrics.connectionOpen(transport, protocolLevel, -1);
+                if (!dataStream) {
+                    metrics.connectionOpen(transport, protocolLevel, -1);
+                }
                 registry.detached(session, this);
                 session = null;
             }

@@ -98,6 +98,12 @@ public final class Disconnector {
         channel.attr(CLOSING).set(Boolean.TRUE);
     }
 
+    /** Another stream of the same connection (a QUIC data stream) is closed in the same version and bounds. */
+    static void sameAs(Channel connected, Channel stream) {
+        stream.attr(PROTOCOL_LEVEL).set(Attributes.peek(connected, PROTOCOL_LEVEL));
+        stream.attr(CLIENT_MAXIMUM_PACKET_SIZE).set(Attributes.peek(connected, CLIENT_MAXIMUM_PACKET_SIZE));
+    }
+
     static boolean closing(Channel channel) {
         return Attributes.peek(channel, CLOSING) != null || !channel.isActive();
     }

@@ -82,4 +82,10 @@ final class Mqtt3Handler extends SessionPacketHandler {
         return new MqttPubAckMessage(new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 MqttMessageIdVariableHeader.from(packetId));
     }
+
+    @Override
+    protected SessionPacketHandler sibling(ClientConnection connection, Router router, Disconnector disconnector,
+                                           MessageTrace trace) {
+        return new Mqtt3Handler(connection, 0, policy, router, disconnector, trace, metrics);
+    }
 }

@@ -176,4 +176,10 @@ final class Mqtt5Handler extends SessionPacketHandler {
         Disconnector.markClosing(ctx.channel());
         ctx.close(); // there is no will to discard (MQTT-3.14.4-3): the broker keeps none
     }
+
+    @Override
+    protected SessionPacketHandler sibling(ClientConnection connection, Router router, Disconnector disconnector,
+                                           MessageTrace trace) {
+        return new Mqtt5Handler(connection, connectExpiry, 0, policy, router, disconnector, trace, metrics);
+    }
 }

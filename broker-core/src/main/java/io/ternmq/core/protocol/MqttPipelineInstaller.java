@@ -1,6 +1,7 @@
 package io.ternmq.core.protocol;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -8,6 +9,7 @@ import io.ternmq.core.codec.MqttFrameDecoder;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.routing.Router;
+import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.trace.MessageTrace;
 import java.time.Duration;
@@ -35,6 +37,7 @@ public final class MqttPipelineInstaller {
     private final ConnectionLimiter connectionLimiter;
     private final ByteCounter byteCounter;
     private final ConnectAcceptor acceptor;
+    private final SessionRegistry registry;
     private final int maxPacketSize;
     private final long connectTimeoutMillis;
 
@@ -49,6 +52,7 @@ public final class MqttPipelineInstaller {
         this.byteCounter = new ByteCounter(metrics);
         this.acceptor = new ConnectAcceptor(policy, signIn, registry,
                 new ProtocolHandlers(policy, router, disconnector, trace, metrics), disconnector, trace, metrics);
+        this.registry = registry;
         this.maxPacketSize = policy.maxPacketSize();
         this.connectTimeoutMillis = connectTimeout.toMillis();
     }
@@ -65,6 +69,52 @@ public final class MqttPipelineInstaller {
         p.addLast(DECODER, new MqttFrameDecoder(maxPacketSize));
         p.addLast(ENCODER, MqttEncoder.INSTANCE);
         p.addLast(CONNECT, new ConnectHandler(acceptor, transport, connectTimeoutMillis));
+    }
+
+    /**
+     * Adds the MQTT handlers of a data stream to {@code stream}, another stream of the connection whose control
+     * stream {@code control} completed CONNECT (multi-stream MQTT over QUIC, EMQX's mode):
+     * <pre>
+     *   byte-counter, flush-consolidation, mqtt-decoder, mqtt-encoder, mqtt3 or mqtt5 (of the control's version)
+     * </pre>
+     * The stream gets a session of its own for its subscriptions, deliveries and acknowledgements
+     * ({@link SessionRegistry#streamSession}), bound on the owner behind the control stream's CONNECT; it ends
+     * with the stream. Returns false, adding nothing, while the control stream has no session (CONNECT not read
+     * or refused, or closing): the caller refuses the stream.
+     *
+     * @param streamName names the stream within its connection, e.g. its QUIC stream id
+     */
+    public boolean installDataStream(Channel control, Channel stream, String streamName) {
+        SessionPacketHandler controlHandler = protocolHandler(control);
+        if (controlHandler == null || Disconnector.closing(control)) {
+            return false;
+        }
+        ClientConnection controlConnection = controlHandler.connection();
+        ClientConnection connection = controlConnection.dataStream(stream);
+        SessionPacketHandler handler = controlHandler.dataStream(connection);
+        Disconnector.sameAs(control, stream);
+        ChannelPipeline p = stream.pipeline();
+        p.addLast(ByteCounter.NAME, byteCounter);
+        p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
+        p.addLast(DECODER, MqttFrameDecoder.sameVersionAs(control, stream, maxPacketSize));
+        p.addLast(ENCODER, MqttEncoder.INSTANCE);
+        p.addLast(controlConnection.protocolLevel() == 5 ? MQTT5 : MQTT3, handler);
+        // Queued on the owner behind the control stream's CONNECT, and ahead of whatever this stream reads.
+        controlConnection.owner().executeAlways(() -> {
+            Session session = controlConnection.session();
+            if (session == null || session.connection() != controlConnection || !stream.isActive()) {
+                stream.close(); // the control stream's CONNECT was refused, or it is gone: so is its connection
+                return;
+            }
+            connection.session(registry.streamSession(session, streamName, connection));
+        });
+        return true;
+    }
+
+    private static SessionPacketHandler protocolHandler(Channel channel) {
+        ChannelPipeline p = channel.pipeline();
+        ChannelHandler handler = p.get(MQTT5);
+        return (SessionPacketHandler) (handler != null ? handler : p.get(MQTT3));
     }
 
     /** Open connections across every transport using this installer. */

@@ -60,6 +60,11 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
     private Ticker clock;
     private long lastReadNanos;
     private ScheduledFuture<?> keepaliveCheck;
+    /**
+     * On a data stream of a multi-stream QUIC connection, the handler of its control stream (on the same event
+     * loop: the streams of a QUIC connection share it); null on the control stream and on every other transport.
+     */
+    private SessionPacketHandler control;
 
     SessionPacketHandler(ClientConnection connection, long keepaliveMillis, PlatformPolicy policy, Router router,
                          Disconnector disconnector, MessageTrace trace, BrokerMetrics metrics) {
@@ -110,6 +115,43 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
 
     protected abstract void disconnect(ChannelHandlerContext ctx, MqttMessage disconnect);
 
+    /** A handler of this version for another connection, without a keepalive watchdog of its own. */
+    protected abstract SessionPacketHandler sibling(ClientConnection connection, Router router,
+                                                    Disconnector disconnector, MessageTrace trace);
+
+    // ---- data streams (multi-stream MQTT over QUIC) ----
+
+    /**
+     * The handler of a data stream of this control stream's QUIC connection: it takes PUBLISH, PUBACK, SUBSCRIBE,
+     * UNSUBSCRIBE and PINGREQ, answers on its own stream, and what it reads counts for the control stream's
+     * keepalive.
+     */
+    final SessionPacketHandler dataStream(ClientConnection stream) {
+        SessionPacketHandler handler = sibling(stream, router, disconnector, trace);
+        handler.control = this;
+        return handler;
+    }
+
+    /** The connection this handler serves. */
+    final ClientConnection connection() {
+        return connection;
+    }
+
+    /** A data stream of this connection read something: the client is alive. On the event loop. */
+    private void heardOnDataStream(long nanos) {
+        if (clock != null) {
+            lastReadNanos = clock.nanoTime();
+        }
+        connection.heard(nanos);
+    }
+
+    private static boolean dataStreamPacket(MqttMessageType type) {
+        return switch (type) {
+            case PUBLISH, PUBACK, SUBSCRIBE, UNSUBSCRIBE, PINGREQ -> true;
+            default -> false;
+        };
+    }
+
     // ---- keepalive ----
 
     /**
@@ -159,7 +201,11 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
         if (clock != null) {
             lastReadNanos = clock.nanoTime(); // once per read, not per packet
         }
-        connection.heard(System.nanoTime());
+        long now = System.nanoTime();
+        connection.heard(now);
+        if (control != null) {
+            control.heardOnDataStream(now);
+        }
         super.channelReadComplete(ctx);
     }
 
@@ -176,7 +222,14 @@ abstract class SessionPacketHandler extends ChannelInboundHandlerAdapter {
                 malformed(ctx, (MqttDecodeException) message.decoderResult().cause());
                 return;
             }
-            switch (message.fixedHeader().messageType()) {
+            MqttMessageType type = message.fixedHeader().messageType();
+            if (control != null && !dataStreamPacket(type)) {
+                // EMQX's multi-stream mode: the connection's life (CONNECT, DISCONNECT, AUTH) is the control
+                // stream's. This stream ends; the session and its other streams go on.
+                violation(ctx, ReasonCode.PROTOCOL_ERROR, type + " on a data stream: it belongs on the control stream");
+                return;
+            }
+            switch (type) {
                 case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
                 case PUBACK -> {
                     int packetId = message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply

@@ -46,6 +46,8 @@ public final class Session {
     }
 
     private final String clientId;
+    /** Its key in the topic trie: the client id, or for a QUIC data stream's session the client id and stream. */
+    private final String trieId;
     private final boolean persistent;
     private final SessionOwner owner;
     private final SessionData data;
@@ -90,7 +92,13 @@ public final class Session {
 
     Session(String clientId, boolean persistent, SessionOwner owner, SessionData data, TopicTrie<Subscriber> trie,
             BrokerMetrics metrics, int maxInflight, long expiryIntervalSeconds) {
+        this(clientId, clientId, persistent, owner, data, trie, metrics, maxInflight, expiryIntervalSeconds);
+    }
+
+    Session(String clientId, String trieId, boolean persistent, SessionOwner owner, SessionData data,
+            TopicTrie<Subscriber> trie, BrokerMetrics metrics, int maxInflight, long expiryIntervalSeconds) {
         this.clientId = clientId;
+        this.trieId = trieId;
         this.persistent = persistent;
         this.owner = owner;
         this.data = data;
@@ -268,7 +276,7 @@ public final class Session {
         for (StoredSubscription s : data.subscriptions()) {
             SubscriptionFilter parsed = SubscriptionFilter.parse(s.filter(), Integer.MAX_VALUE);
             if (parsed != null) {
-                trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+                trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(trieId));
             }
         }
     }
@@ -280,7 +288,7 @@ public final class Session {
         if (discarded) {
             return; // a dead session must leave nothing in the trie
         }
-        trie.subscribe(filter.trieFilter(), filter.trieKey(clientId),
+        trie.subscribe(filter.trieFilter(), filter.trieKey(trieId),
                 new Subscriber(this, grantedQos, noLocal, filter.shareGroup() == null ? null : filter.full(),
                         filter.full()));
         data.putSubscription(new StoredSubscription(filter.full(), grantedQos, noLocal));
@@ -312,7 +320,7 @@ public final class Session {
         boolean had = data.hasSubscription(filter);
         SubscriptionFilter parsed = SubscriptionFilter.parse(filter, Integer.MAX_VALUE);
         if (parsed != null) {
-            trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(clientId));
+            trie.unsubscribe(parsed.trieFilter(), parsed.trieKey(trieId));
         }
         data.removeSubscription(filter);
         return had;

@@ -132,6 +132,24 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /**
+     * The session of one data stream of a multi-stream MQTT over QUIC connection (EMQX's multi-stream mode): the
+     * stream's subscriptions, queue, in-flight window and packet ids are its own, so a stream the client does not
+     * read holds up nothing on the others. It carries the client id of the connection's session (No Local, RRPC,
+     * the trace and the ACL see the same client), runs on the same owner, is kept in neither the registry nor the
+     * store, and ends when its stream closes ({@link #detached}, as a session with expiry 0). On the owner.
+     *
+     * @param stream names the stream within its connection (its QUIC stream id)
+     */
+    public Session streamSession(Session connectionSession, String stream, Connection connection) {
+        String clientId = connectionSession.clientId();
+        // U+0000 cannot appear in a client id: a stream's trie key never equals a client's.
+        Session session = new Session(clientId, clientId + "\u0000" + stream, false, connectionSession.owner(),
+                store.create(clientId, false), trie, metrics, maxInflight, 0);
+        session.attach(connection);
+        return session;
+    }
+
+    /**
      * Brings back the persistent sessions a store kept from before this process: offline, subscribed again (so
      * messages published to them while their clients are still away are queued), with the expiry they have left;
      * one whose expiry ran out while the broker was down is ended. Runs at start-up, before any connection.

@@ -185,6 +185,8 @@ public final class BrokerMeters implements AutoCloseable {
                 .description("QUIC connections and streams refused by the limits").register(registry);
         FunctionCounter.builder("ternmq.quic.refused", quic, QuicStats::refusedStreams).tags("what", "stream")
                 .description("QUIC connections and streams refused by the limits").register(registry);
+        FunctionCounter.builder("ternmq.quic.data.streams", quic, QuicStats::dataStreams)
+                .description("QUIC data streams opened (multi-stream mode)").register(registry);
         FunctionCounter.builder("ternmq.quic.handshake.timeouts", quic, QuicStats::handshakeTimeouts)
                 .description("QUIC handshakes that did not complete within quic.handshake-timeout").register(registry);
         FunctionCounter.builder("ternmq.quic.early.data", quic, QuicStats::earlyDataStreams).tags("what", "stream")

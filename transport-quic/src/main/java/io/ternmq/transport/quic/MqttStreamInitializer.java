@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   [quic-early-data until the handshake completes], connection-limit, ... (MqttPipelineInstaller)
  * </pre>
- * Any other stream is refused with a reset. Closing the MQTT stream, from either side, closes the connection.
+ * That first stream is the control stream. With {@code quic.max-streams} above 1 the client may open more
+ * bidirectional streams once its CONNECT completed: each is a data stream (EMQX's multi-stream mode) carrying
+ * PUBLISH, PUBACK, SUBSCRIBE, UNSUBSCRIBE and PINGREQ with a session of its own within the connection's
+ * ({@link MqttPipelineInstaller#installDataStream}). Any other stream is refused with a reset. Closing the
+ * control stream, from either side, closes the connection; closing a data stream closes only that stream.
  */
 @ChannelHandler.Sharable
 final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> {
@@ -54,11 +58,13 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
     protected void initChannel(QuicStreamChannel stream) {
         QuicChannel connection = stream.parent();
         QuicConnectionState state = QuicConnectionState.of(connection);
-        if (stream.type() != QuicStreamType.BIDIRECTIONAL || stream.isLocalCreated() || state.mqttStream() != null) {
-            stats.refusedStreams.incrementAndGet();
-            LOG.debug("refusing QUIC stream {} from {}: MQTT runs on the first bidirectional stream only",
-                    stream.streamId(), connection.remoteSocketAddress());
-            stream.shutdown(STREAM_REFUSED).addListener(ChannelFutureListener.CLOSE);
+        if (stream.type() != QuicStreamType.BIDIRECTIONAL || stream.isLocalCreated()) {
+            refuse(stream, "MQTT runs on bidirectional streams the client opens");
+            return;
+        }
+        QuicStreamChannel control = state.mqttStream();
+        if (control != null) {
+            dataStream(stream, control, state);
             return;
         }
         state.mqttStream(stream);
@@ -75,6 +81,30 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
         // Logs and the authenticator see the client's current UDP path, not the stream id.
         stream.attr(PeerAddress.KEY).set(connection::remoteSocketAddress);
         installer.install(stream, QuicListener.TRANSPORT);
+    }
+
+    /**
+     * A stream after the control stream: a data stream of the multi-stream mode once the control stream's
+     * CONNECT completed and the handshake did (0-RTT data streams are not taken: their replay could subscribe).
+     * Its close, by either side or by a reset, ends only its own subscriptions.
+     */
+    private void dataStream(QuicStreamChannel stream, QuicStreamChannel control, QuicConnectionState state) {
+        if (!state.handshakeDone()) {
+            refuse(stream, "a data stream in 0-RTT early data");
+            return;
+        }
+        stream.attr(PeerAddress.KEY).set(stream.parent()::remoteSocketAddress);
+        if (!installer.installDataStream(control, stream, Long.toString(stream.streamId()))) {
+            refuse(stream, "a data stream before the control stream's CONNECT completed");
+            return;
+        }
+        stats.dataStreams.incrementAndGet();
+    }
+
+    private void refuse(QuicStreamChannel stream, String why) {
+        stats.refusedStreams.incrementAndGet();
+        LOG.debug("refusing QUIC stream {} from {}: {}", stream.streamId(), stream.parent().remoteSocketAddress(), why);
+        stream.shutdown(STREAM_REFUSED).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void setIdentity(QuicStreamChannel stream, QuicChannel connection) {

@@ -12,6 +12,7 @@ public final class QuicStats {
     final AtomicLong handshakesCompleted = new AtomicLong();
     final AtomicLong handshakesFailed = new AtomicLong();
     final AtomicLong refusedStreams = new AtomicLong();
+    final AtomicLong dataStreams = new AtomicLong();
     final AtomicLong earlyDataStreams = new AtomicLong();
     final AtomicLong earlyDataConnects = new AtomicLong();
     final AtomicLong migrations = new AtomicLong();
@@ -41,9 +42,17 @@ public final class QuicStats {
         return handshakesFailed.get();
     }
 
-    /** Streams refused: any stream after the MQTT stream, and every unidirectional one. */
+    /**
+     * Streams refused: a unidirectional or server-side one, a data stream before the control stream's CONNECT
+     * completed or before the handshake did, any stream after the first with {@code quic.max-streams} at 1.
+     */
     public long refusedStreams() {
         return refusedStreams.get();
+    }
+
+    /** Data streams opened (multi-stream mode: bidirectional streams after the control stream), since start. */
+    public long dataStreams() {
+        return dataStreams.get();
     }
 
     /** Connections whose MQTT stream arrived in 0-RTT early data (a resumed TLS session), held or not. */
