@@ -3,7 +3,8 @@
 # inside a network namespace of its own that this script creates (root needed), so nothing else on the machine
 # sees the loss.
 #
-#   sudo bench/quic-loss.sh [LOSS_PERCENT...]     default: 0 1 2 5, then the two migration runs
+#   sudo bench/quic-loss.sh [LOSS_PERCENT...]     default: 0 1 2 5, then the two migration runs, then the
+#                                                  stream-isolation runs
 #
 # Loss: the namespace's loopback drops packets at random on input (iptables -m statistic --mode random
 # --probability P -j DROP; the kernel here has no netem), so every packet, either way, is dropped with P.
@@ -16,8 +17,15 @@
 # broker must send none twice), p50/p99/p99.9, and the throughput dip: the lowest per-second delivery rate of the
 # run and how many seconds fell under 90% of the asked rate.
 #
+# Stream isolation (multi-stream mode, head-of-line blocking): `ternmq-bench streams`, one QUIC subscriber of a bulk
+# topic (200 x 4 KiB a second) and a probe topic (100 x 16 B a second) from a TCP publisher, with STREAM_LOSS percent
+# (default 2) of UDP packets dropped (TCP is left clean, so only the subscriber's QUIC path differs): both topics on
+# one stream (single), each on its own data stream (multi), the bulk stream never read (stalled), the probe alone.
+# Reported: the probe's latency.
+#
 # Environment: DURATION, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR, BROKER_ENV
-# (extra environment for the broker, e.g. "TERNMQ_QUIC_SOCKETS=1"), MIGRATIONS=0 (no migration runs).
+# (extra environment for the broker, e.g. "TERNMQ_QUIC_SOCKETS=1"), PHASES (default "loss migration streams"; the
+# loss percentages apply to the loss phase), STREAM_LOSS, MIGRATIONS=0 (no migration runs).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,10 +67,11 @@ metric() {
   in_ns curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
+# set_loss PERCENT [PROTOCOL]: every packet (or those of PROTOCOL only) dropped with PERCENT
 set_loss() {
   in_ns iptables -F INPUT
   if [ "$1" != 0 ]; then
-    in_ns iptables -A INPUT -i lo -m statistic --mode random --probability "$(awk -v p="$1" 'BEGIN { print p / 100 }')" -j DROP
+    in_ns iptables -A INPUT -i lo ${2:+-p "$2"} -m statistic --mode random --probability "$(awk -v p="$1" 'BEGIN { print p / 100 }')" -j DROP
   fi
 }
 
@@ -120,8 +129,15 @@ row() {
     "$(value "$f" latency_ms.p99)" "$(value "$f" latency_ms.p99_9)" "$(dip "$OUT/$1.log")" | tee -a "$OUT/table.md"
 }
 
-echo "| run | received | lost | duplicates | p50 ms | p99 ms | p99.9 ms | lowest rate |" | tee "$OUT/table.md"
-echo "|---|---|---|---|---|---|---|---|" | tee -a "$OUT/table.md"
+PHASES=${PHASES:-loss migration streams}
+phase() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+: >"$OUT/table.md"
+phase loss || LOSSES=()
+phase migration || MIGRATIONS=0
+[ ${#LOSSES[@]} -gt 0 ] || [ "${MIGRATIONS:-1}" != 0 ] && {
+  echo "| run | received | lost | duplicates | p50 ms | p99 ms | p99.9 ms | lowest rate |" | tee -a "$OUT/table.md"
+  echo "|---|---|---|---|---|---|---|---|" | tee -a "$OUT/table.md"
+}
 for loss in "${LOSSES[@]}"; do
   for transport in tcp quic; do
     set_loss "$loss"
@@ -157,5 +173,25 @@ for move in "${MOVES[@]}"; do
   grep "relay:" "$OUT/migrate-$move.relay.log" | sed 's/^/    /'
   echo "    the broker counted ${migrations:-?} QUIC migrations (ternmq_quic_migrations_total)" | tee -a "$OUT/table.md"
 done
+
+# stream isolation: the probe's latency with the bulk topic on its stream, on another, on a stalled one, or absent
+if phase streams; then
+  echo | tee -a "$OUT/table.md"
+  echo "stream isolation at ${STREAM_LOSS:-2}% UDP loss:" | tee -a "$OUT/table.md"
+  echo "| mode | probes sent | received | p50 ms | p99 ms | p99.9 ms | max ms | bulk sent | bulk received |" | tee -a "$OUT/table.md"
+  echo "|---|---|---|---|---|---|---|---|---|" | tee -a "$OUT/table.md"
+  for mode in alone single multi stalled; do
+    set_loss "${STREAM_LOSS:-2}" udp
+    start_broker
+    echo "$(date +%T) streams-$mode (load $(cut -d' ' -f1-3 /proc/loadavg))" >>"$OUT/runs.log"
+    in_ns java -jar "$BENCH_JAR" streams --mode "$mode" --port "$TCP_PORT" --quic-port "$QUIC_PORT" \
+      --duration "${DURATION}s" >"$OUT/streams-$mode.log" 2>&1 || { cat "$OUT/streams-$mode.log" >&2; exit 1; }
+    stop_broker
+    set_loss 0
+    awk -v mode="$mode" '/^streams: [a-z]+: probes/ {
+        gsub(/[,;]/, ""); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mode, $5, $7, $19, $21, $23, $25, $12, $14
+      }' "$OUT/streams-$mode.log" | tee -a "$OUT/table.md"
+  done
+fi
 echo
 echo "machine: $(nproc) cores; $(java -version 2>&1 | head -1); results in $OUT"

@@ -63,6 +63,11 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                                                                         a UDP NAT that moves every client to a new
                                                                         source address (or port) mid-run: QUIC
                                                                         migration under load
+              java -jar ternmq-bench.jar streams --mode single|multi|stalled|alone [--port P] [--quic-port P]
+                  [--duration D] [--probe-rate N] [--bulk-rate N] [--bulk-size B]
+                                                                        one QUIC subscriber of a bulk and a probe
+                                                                        topic, on one stream or on two: the probe's
+                                                                        latency (head-of-line blocking)
               java -cp ternmq-bench.jar org.openjdk.jmh.Main [JMH options]     the microbenchmarks
 
             Scenarios:

@@ -54,6 +54,33 @@ class BenchSmokeTest {
     }
 
     /** Starts a broker through the launcher's code path, runs the bench against it, returns the JSON result. */
+    /** {@code streams}: one QUIC subscriber with a data stream per topic; every probe and bulk message arrives. */
+    @Test
+    void streamsMeasuresTheProbeOnItsOwnDataStream() throws Exception {
+        int port = freePort();
+        int quicPort = freeUdpPort();
+        TernMq broker = Main.start(new String[] {"--tcp-port", Integer.toString(port), "--tls-port", "0",
+            "--quic-port", Integer.toString(quicPort), "--http-port", "0", "--data-dir",
+            tmp.resolve("streams-data").toString()}, Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            assertEquals(BenchMain.EXIT_OK, BenchMain.run(new String[] {"streams", "--mode", "multi", "--port",
+                Integer.toString(port), "--quic-port", Integer.toString(quicPort), "--duration", "1s",
+                "--bulk-rate", "50"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        } finally {
+            broker.close();
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "multi: probes sent (\\d+), received (\\d+), measured (\\d+); bulk sent (\\d+), received (\\d+)")
+                .matcher(printed);
+        assertTrue(m.find(), printed);
+        assertTrue(Integer.parseInt(m.group(1)) >= 300, "4 s at 100 probes a second: " + printed);
+        assertEquals(m.group(1), m.group(2), "every probe arrived: " + printed);
+        assertTrue(Integer.parseInt(m.group(3)) >= 90, "the measured second's probes: " + printed);
+        assertEquals(m.group(4), m.group(5), "every bulk message arrived: " + printed);
+    }
+
     private Map<?, ?> run(String[] brokerArgs, String... benchArgs) throws Exception {
         Path json = tmp.resolve(benchArgs[0] + "-" + System.nanoTime() + ".json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
