@@ -111,7 +111,6 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
 
             a.reset(0x10);
             awaitSubscriptions("ms-reset/a", 0);
-            assertNull(a.next(0));
 
             tcp.publish("ms-reset/b", "still-here", 1);
             assertEquals("still-here", b.next(10_000).text(), "the other data stream keeps working");
@@ -128,20 +127,49 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
         awaitSubscriptions("ms-reset/b", 0); // the connection's end takes every stream's subscriptions along
     }
 
-    /** CONNECT (or DISCONNECT) on a data stream is a protocol error for that stream alone. */
+    /**
+     * A takeover ends the old connection's data streams with it: they no longer speak for the session, and the
+     * new connection's stream (the same stream id) subscribes and receives as if they had never been.
+     */
+    @Test
+    void aTakeoverEndsTheOldConnectionsDataStreams() throws Exception {
+        try (QuicMqttClient before = connected(broker, "ms-takeover", MqttVersion.MQTT_5);
+             PahoClients.Client tcp = PahoClients.connect(broker, "ms-takeover-peer",
+                     MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            QuicMqttClient.StreamEnd oldStream = before.openDataStream();
+            oldStream.subscribe("ms-takeover/t", 1);
+            try (QuicMqttClient after = connected(broker, "ms-takeover", MqttVersion.MQTT_5)) {
+                oldStream.closed.get(10, TimeUnit.SECONDS);
+                before.closed.get(10, TimeUnit.SECONDS);
+                QuicMqttClient.StreamEnd newStream = after.openDataStream();
+                assertEquals(oldStream.channel.streamId(), newStream.channel.streamId());
+                newStream.subscribe("ms-takeover/t", 1);
+                awaitSubscriptions("ms-takeover/t", 1);
+                tcp.publish("ms-takeover/t", "to-the-new-one", 1);
+                assertEquals("to-the-new-one", newStream.next(10_000).text());
+                assertNull(oldStream.next(300), "nothing for the old connection's stream");
+            }
+        }
+    }
+
+    /** CONNECT or DISCONNECT on a data stream is a protocol error for that stream alone. */
     @Test
     void aControlPacketOnADataStreamEndsThatStreamOnly() throws Exception {
         try (QuicMqttClient client = connected(broker, "ms-control", MqttVersion.MQTT_5)) {
-            QuicMqttClient.StreamEnd a = client.openDataStream();
-            a.channel.writeAndFlush(QuicMqttClient.connectMessage("ms-control", MqttVersion.MQTT_5));
-            MqttMessage disconnect = a.awaitPacket(MqttMessageType.DISCONNECT, 10_000);
-            assertNotNull(disconnect, "the data stream is told why");
-            assertEquals(0x82, Byte.toUnsignedInt(
-                    ((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode()));
-            a.closed.get(10, TimeUnit.SECONDS);
+            for (MqttMessage control : List.of(QuicMqttClient.connectMessage("ms-control", MqttVersion.MQTT_5),
+                    MqttMessageBuilders.disconnect().build())) {
+                QuicMqttClient.StreamEnd a = client.openDataStream();
+                a.channel.writeAndFlush(control);
+                MqttMessage disconnect = a.awaitPacket(MqttMessageType.DISCONNECT, 10_000);
+                assertNotNull(disconnect, "the data stream is told why");
+                assertEquals(0x82, Byte.toUnsignedInt(
+                        ((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode()));
+                a.closed.get(10, TimeUnit.SECONDS);
+            }
             assertEquals(List.of(1), client.subscribe("ms-control/x", 1));
             client.publish("ms-control/x", "on", 1).get(10, TimeUnit.SECONDS);
             assertEquals("on", client.next(10_000).text());
+            assertTrue(client.quic.get().isActive());
         }
     }
 

@@ -119,6 +119,12 @@ public final class DurableSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
+    public SessionData createShare(int parts) {
+        long[] bounds = SessionStore.shareOf(maxQueued, maxQueuedBytes, parts);
+        return new InMemorySessionData((int) bounds[0], bounds[1]);
+    }
+
+    @Override
     public SessionData create(String clientId, boolean persistent) {
         if (!persistent) {
             return new InMemorySessionData(maxQueued, maxQueuedBytes);

@@ -17,6 +17,8 @@ import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionOwner;
 import io.ternmq.core.session.SessionRegistry;
 import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,8 +48,13 @@ final class ClientConnection implements Connection {
     private final ConnectionInfo info;
     private final BrokerMetrics metrics;
     private final int brokerAliasMaximum;
-    /** A data stream of a multi-stream QUIC connection: not a connection of its own in the counts. */
-    private final boolean dataStream;
+    /**
+     * On a data stream of a multi-stream QUIC connection, the control stream's connection (whose session this
+     * stream's session belongs to; a data stream is not a connection of its own in the counts); null otherwise.
+     */
+    private final ClientConnection control;
+    /** On a control stream, its open data streams; null until it has one (every TCP connection, always). */
+    private volatile Set<ClientConnection> dataStreams;
     private final OutboundPublishes outbound;
     private final AtomicInteger pending = new AtomicInteger();
 
@@ -65,15 +72,15 @@ final class ClientConnection implements Connection {
                      SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum, ConnectionInfo info,
                      BrokerMetrics metrics) {
         this(channel, transport, protocolLevel, clientId, owner, registry, settings, brokerAliasMaximum, info, metrics,
-                false);
+                null);
     }
 
     private ClientConnection(Channel channel, String transport, int protocolLevel, String clientId, SessionOwner owner,
                              SessionRegistry registry, ClientSettings settings, int brokerAliasMaximum,
-                             ConnectionInfo info, BrokerMetrics metrics, boolean dataStream) {
+                             ConnectionInfo info, BrokerMetrics metrics, ClientConnection control) {
         this.channel = channel;
         this.brokerAliasMaximum = brokerAliasMaximum;
-        this.dataStream = dataStream;
+        this.control = control;
         this.transport = transport;
         this.protocolLevel = protocolLevel;
         this.clientId = clientId;
@@ -91,8 +98,31 @@ final class ClientConnection implements Connection {
      * on another channel, with a session of its own ({@link SessionRegistry#streamSession}).
      */
     ClientConnection dataStream(Channel stream) {
-        return new ClientConnection(stream, transport, protocolLevel, clientId, owner, registry, settings,
-                brokerAliasMaximum, info, metrics, true);
+        ClientConnection data = new ClientConnection(stream, transport, protocolLevel, clientId, owner, registry,
+                settings, brokerAliasMaximum, info, metrics, this);
+        Set<ClientConnection> open = dataStreams;
+        if (open == null) {
+            dataStreams = open = ConcurrentHashMap.newKeySet(); // on the event loop, where every stream is set up
+        }
+        open.add(data);
+        stream.closeFuture().addListener(f -> dataStreams.remove(data));
+        return data;
+    }
+
+    /**
+     * Whether what this connection's client sends still speaks for its session: it is bound to it and, on a data
+     * stream, the control stream is still bound to the connection's session (a takeover ends both). On the owner.
+     */
+    private boolean speaksForSession() {
+        return session != null && session.connection() == this && (control == null || control.speaksForSession());
+    }
+
+    /** Its data streams, while they are open: what happens to the control stream's connection happens to them. */
+    private void eachDataStream(Consumer<ClientConnection> action) {
+        Set<ClientConnection> open = dataStreams;
+        if (open != null) {
+            open.forEach(action);
+        }
     }
 
     /** The session it is bound to, or null before CONNECT completed and after the close. On the owner. */
@@ -120,7 +150,7 @@ final class ClientConnection implements Connection {
     /** Bound to its session at CONNECT; from now until {@link #closed} it counts as open. On the owner. */
     void session(Session session) {
         this.session = session;
-        if (!dataStream) {
+        if (control == null) {
             metrics.connectionOpen(transport, protocolLevel, 1);
         }
     }
@@ -132,7 +162,7 @@ final class ClientConnection implements Connection {
     boolean submit(Consumer<Session> work) {
         if (owner.inOwner()) {
             // The channel lives on its session's loop (every TCP connection after CONNECT): nothing to queue.
-            if (session != null && session.connection() == this) {
+            if (speaksForSession()) {
                 try {
                     work.accept(session);
                 } catch (RuntimeException e) {
@@ -149,7 +179,7 @@ final class ClientConnection implements Connection {
             try {
                 // After a takeover this connection's packets no longer speak for the session (they were read
                 // before the broker closed it): acting on them would subscribe or unsubscribe for the new owner.
-                if (session != null && session.connection() == this) {
+                if (speaksForSession()) {
                     work.accept(session);
                 }
             } finally {
@@ -185,7 +215,7 @@ final class ClientConnection implements Connection {
     /** Runs lifecycle work for this connection on the owner whatever its load (writability, the end). */
     void submitAlways(Consumer<Session> work) {
         owner.executeAlways(() -> {
-            if (session != null && session.connection() == this) {
+            if (speaksForSession()) {
                 work.accept(session);
             }
         });
@@ -195,7 +225,7 @@ final class ClientConnection implements Connection {
     void closed() {
         owner.executeAlways(() -> {
             if (session != null) {
-                if (!dataStream) {
+                if (control == null) {
                     metrics.connectionOpen(transport, protocolLevel, -1);
                 }
                 registry.detached(session, this);
@@ -261,6 +291,7 @@ final class ClientConnection implements Connection {
     public void stopReading() {
         Disconnector.markClosing(channel);
         channel.config().setAutoRead(false);
+        eachDataStream(ClientConnection::stopReading);
     }
 
     /** The client sent something just now (once per read). */
@@ -283,6 +314,11 @@ final class ClientConnection implements Connection {
         if (!closeAsked.compareAndSet(false, true)) {
             return; // taken over by its client id and by its device at once: one DISCONNECT
         }
+        // A QUIC connection's data streams end with it, at once: none of them speaks for the session any more.
+        eachDataStream(data -> {
+            Disconnector.markClosing(data.channel);
+            data.channel.close();
+        });
         // Whatever was written before this point reaches the socket first, then the MQTT 5 DISCONNECT.
         switch (reason) {
             case SERVER_SHUTTING_DOWN -> {

@@ -79,12 +79,12 @@ public final class MqttPipelineInstaller {
      * </pre>
      * The stream gets a session of its own for its subscriptions, deliveries and acknowledgements
      * ({@link SessionRegistry#streamSession}), bound on the owner behind the control stream's CONNECT; it ends
-     * with the stream. Returns false, adding nothing, while the control stream has no session (CONNECT not read
+     * with the stream, and the stream ends with the control stream's connection (a takeover, a kick, shutdown). Returns false, adding nothing, while the control stream has no session (CONNECT not read
      * or refused, or closing): the caller refuses the stream.
      *
-     * @param streamName names the stream within its connection, e.g. its QUIC stream id
+     * @param parts the data streams a connection may have: each gets that share of a session's queue bounds
      */
-    public boolean installDataStream(Channel control, Channel stream, String streamName) {
+    public boolean installDataStream(Channel control, Channel stream, int parts) {
         SessionPacketHandler controlHandler = protocolHandler(control);
         if (controlHandler == null || Disconnector.closing(control)) {
             return false;
@@ -106,7 +106,7 @@ public final class MqttPipelineInstaller {
                 stream.close(); // the control stream's CONNECT was refused, or it is gone: so is its connection
                 return;
             }
-            connection.session(registry.streamSession(session, streamName, connection));
+            connection.session(registry.streamSession(session, connection, parts));
         });
         return true;
     }

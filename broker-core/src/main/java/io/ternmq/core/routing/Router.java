@@ -186,16 +186,18 @@ public final class Router implements SessionRegistry.SharedRedelivery {
      * those no other member could take, for the caller to keep or drop.
      */
     @Override
-    public List<Delivery> redeliver(List<Delivery> orphans, String departedClientId) {
+    public List<Delivery> redeliver(List<Delivery> orphans, Session departed) {
         List<Delivery> left = new ArrayList<>(0);
         for (Delivery orphan : orphans) {
             List<Subscriber> members = new ArrayList<>();
             trie.match(orphan.message().topic(), s -> {
-                if (orphan.shareKey().equals(s.shareKey()) && !s.clientId().equals(departedClientId)) {
+                // The departed session itself, not its client id: another data stream of the same QUIC connection
+                // (a session of its own under the same client id) is a member like any other.
+                if (orphan.shareKey().equals(s.shareKey()) && s.session() != departed) {
                     members.add(s);
                 }
             });
-            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departedClientId, null)) {
+            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departed, null)) {
                 left.add(orphan);
             }
         }
@@ -203,7 +205,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
     }
 
     private boolean toGroup(PublishMessage message, int publisherQos, String shareKey, List<Subscriber> members,
-                            String excluded, Written written) {
+                            Session excluded, Written written) {
         if (members.isEmpty()) {
             return false;
         }
@@ -219,7 +221,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get((start + i) % members.size());
             Session session = member.session();
-            if (member.clientId().equals(excluded)) {
+            if (session == excluded) {
                 continue;
             }
             if (session.connection() != null) {
@@ -312,7 +314,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         }
         if (delivery.shareKey() == null) {
             metrics.droppedOffline.increment();
-        } else if (!redeliver(List.of(delivery), session.clientId()).isEmpty()) {
+        } else if (!redeliver(List.of(delivery), session).isEmpty()) {
             metrics.droppedNoShareMember.increment();
         }
     }

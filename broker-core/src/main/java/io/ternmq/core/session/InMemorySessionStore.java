@@ -20,6 +20,12 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public SessionData createShare(int parts) {
+        long[] bounds = SessionStore.shareOf(maxQueued, maxQueuedBytes, parts);
+        return new InMemorySessionData((int) bounds[0], bounds[1]);
+    }
+
+    @Override
     public SessionData create(String clientId, boolean persistent) {
         SessionData data = new InMemorySessionData(maxQueued, maxQueuedBytes);
         if (persistent) {

@@ -36,10 +36,12 @@ public final class SessionRegistry implements AutoCloseable {
      * (MQTT 5 4.8.2). The {@code Router} is the one route; it returns what no other member could take.
      */
     public interface SharedRedelivery {
-        List<Delivery> redeliver(List<Delivery> orphans, String departedClientId);
+        List<Delivery> redeliver(List<Delivery> orphans, Session departed);
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Stream sessions made so far: each one's trie key is unique. */
+    private final java.util.concurrent.atomic.AtomicLong streamSessions = new java.util.concurrent.atomic.AtomicLong();
     private final SessionOwners owners;
     private final SessionStore store;
     private final TopicTrie<Subscriber> trie;
@@ -138,13 +140,16 @@ public final class SessionRegistry implements AutoCloseable {
      * the trace and the ACL see the same client), runs on the same owner, is kept in neither the registry nor the
      * store, and ends when its stream closes ({@link #detached}, as a session with expiry 0). On the owner.
      *
-     * @param stream names the stream within its connection (its QUIC stream id)
+     * @param parts what share of a session's queue bounds it gets ({@link SessionStore#createShare})
      */
-    public Session streamSession(Session connectionSession, String stream, Connection connection) {
+    public Session streamSession(Session connectionSession, Connection connection, int parts) {
         String clientId = connectionSession.clientId();
-        // U+0000 cannot appear in a client id: a stream's trie key never equals a client's.
-        Session session = new Session(clientId, clientId + "\u0000" + stream, false, connectionSession.owner(),
-                store.create(clientId, false), trie, metrics, maxInflight, 0);
+        // Unique for the life of the process, not the QUIC stream id, which every connection counts from 4 again:
+        // a closing connection's stream must not take a newer connection's subscription out of the trie.
+        // U+0000 cannot appear in a client id, so the key never equals a client's.
+        String trieId = clientId + "\u0000" + streamSessions.incrementAndGet();
+        Session session = new Session(clientId, trieId, false, connectionSession.owner(), store.createShare(parts),
+                trie, metrics, maxInflight, 0);
         session.attach(connection);
         return session;
     }
@@ -229,7 +234,7 @@ public final class SessionRegistry implements AutoCloseable {
     /** The one place shared deliveries a departing session held leave it; returns what no other member took. */
     private List<Delivery> redeliverShared(Session session) {
         List<Delivery> orphans = session.takeSharedDeliveries();
-        return orphans.isEmpty() ? orphans : sharedRedelivery.redeliver(orphans, session.clientId());
+        return orphans.isEmpty() ? orphans : sharedRedelivery.redeliver(orphans, session);
     }
 
     /** Starts the expiry clock of an offline session: it ends in {@code seconds} unless its client comes back. */

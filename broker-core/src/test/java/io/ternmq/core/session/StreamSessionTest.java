@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.ternmq.core.message.Delivery;
 import io.ternmq.core.message.PublishMessage;
+import io.ternmq.config.BrokerConfig;
 import io.ternmq.core.metrics.BrokerMetrics;
+import io.ternmq.core.policy.PlatformPolicy;
+import io.ternmq.core.routing.Router;
 import io.ternmq.core.topic.TopicTrie;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,9 +24,12 @@ import org.junit.jupiter.api.Test;
 class StreamSessionTest {
 
     private final TopicTrie<Subscriber> trie = new TopicTrie<>();
-    private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16),
-            new InMemorySessionStore(100, 1 << 20), trie, (orphans, clientId) -> orphans, new BrokerMetrics(), 2,
-            Duration.ZERO);
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final InMemorySessionStore store = new InMemorySessionStore(100, 1 << 20);
+    private final Router router = new Router(trie, new PlatformPolicy(BrokerConfig.defaults().platform(),
+            BrokerConfig.defaults().limits()), metrics, store);
+    private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16), store, trie, router,
+            metrics, 2, Duration.ZERO);
 
     private List<Subscriber> matches(String topic) {
         List<Subscriber> found = new ArrayList<>();
@@ -40,7 +46,7 @@ class StreamSessionTest {
         FakeConnection control = new FakeConnection();
         FakeConnection streamConnection = new FakeConnection();
         Session main = registry.attach("dev", true, 0, control).session();
-        Session stream = registry.streamSession(main, "4", streamConnection);
+        Session stream = registry.streamSession(main, streamConnection, 9);
         main.subscribe("a/b", 1);
         stream.subscribe("a/b", 1); // the same filter on both: two subscriptions, not one replaced
 
@@ -63,8 +69,8 @@ class StreamSessionTest {
         FakeConnection stalledConnection = new FakeConnection();
         FakeConnection freeConnection = new FakeConnection();
         Session main = registry.attach("dev", true, 0, control).session();
-        Session stalled = registry.streamSession(main, "4", stalledConnection);
-        Session free = registry.streamSession(main, "8", freeConnection);
+        Session stalled = registry.streamSession(main, stalledConnection, 9);
+        Session free = registry.streamSession(main, freeConnection, 9);
         stalledConnection.writable(false);
 
         for (int i = 0; i < 10; i++) {
@@ -80,5 +86,66 @@ class StreamSessionTest {
         stalledConnection.writable(true);
         stalled.writable();
         assertEquals(List.of("s m0 qos=1 id=1", "s m1 qos=1 id=2"), stalledConnection.take(), "its own window of 2");
+    }
+
+    /**
+     * Two data streams of one client in one shared group: what the one that closes had in flight goes to the
+     * other, a member like any other though it has the same client id.
+     */
+    @Test
+    void aClosingStreamsSharedDeliveriesGoToTheOtherStream() {
+        FakeConnection control = new FakeConnection();
+        FakeConnection firstConnection = new FakeConnection();
+        FakeConnection secondConnection = new FakeConnection();
+        Session main = registry.attach("dev", true, 0, control).session();
+        Session first = registry.streamSession(main, firstConnection, 9);
+        Session second = registry.streamSession(main, secondConnection, 9);
+        first.subscribe("$share/g/t", 1);
+        second.subscribe("$share/g/t", 1);
+
+        assertEquals(1, router.route(new PublishMessage("t", 1, "m".getBytes(StandardCharsets.UTF_8), "pub")));
+        List<String> toFirst = firstConnection.take();
+        List<String> toSecond = secondConnection.take();
+        assertEquals(1, toFirst.size() + toSecond.size(), "one member of the group: " + toFirst + toSecond);
+        Session holder = toFirst.isEmpty() ? second : first;
+        Session other = holder == first ? second : first;
+        FakeConnection otherConnection = other == first ? firstConnection : secondConnection;
+
+        registry.detached(holder, holder == first ? firstConnection : secondConnection); // unacknowledged
+        assertEquals(List.of("t m qos=1 id=1"), otherConnection.take(), "redelivered to the client's other stream");
+        assertEquals(0, metrics.droppedNoShareMember.sum());
+    }
+
+    @Test
+    void eachStreamGetsItsShareOfTheQueueBounds() {
+        Session main = registry.attach("dev", true, 0, new FakeConnection()).session();
+        FakeConnection stalledConnection = new FakeConnection();
+        Session stalled = registry.streamSession(main, stalledConnection, 4);
+        stalledConnection.writable(false);
+        for (int i = 0; i < 40; i++) {
+            stalled.deliver(qos1("s", "m" + i));
+        }
+        assertEquals(25, stalled.queued(), "100 messages a session, a quarter a stream");
+        assertEquals(15, metrics.droppedQueueFull.sum());
+    }
+
+    /** A closing connection's stream must not take out the subscription of the same stream of its successor. */
+    @Test
+    void aClosingConnectionsStreamLeavesANewerConnectionsStreamAlone() {
+        FakeConnection oldControl = new FakeConnection();
+        FakeConnection oldStream = new FakeConnection();
+        Session before = registry.attach("dev", true, 0, oldControl).session();
+        Session oldStreamSession = registry.streamSession(before, oldStream, 9);
+        oldStreamSession.subscribe("t", 1);
+
+        FakeConnection newStream = new FakeConnection();
+        Session after = registry.attach("dev", true, 0, new FakeConnection()).session(); // takes the id over
+        Session newStreamSession = registry.streamSession(after, newStream, 9);
+        newStreamSession.subscribe("t", 1); // before the old connection's stream has closed
+        registry.detached(oldStreamSession, oldStream);
+
+        List<Subscriber> left = matches("t");
+        assertEquals(1, left.size());
+        assertSame(newStreamSession, left.get(0).session());
     }
 }

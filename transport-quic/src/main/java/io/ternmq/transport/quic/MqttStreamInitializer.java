@@ -38,20 +38,24 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
     private final EarlyDataGate.Policy early;
     private final int maxEarlyBytes;
     private final boolean clientCertificates;
+    /** Data streams a connection may have open at once: quic.max-streams less the control stream. */
+    private final int dataStreams;
 
     /**
      * @param early              what may be acted on before the handshake completes (0-RTT early data)
      * @param maxEarlyBytes      input held on the stream before the handshake completes, at most (more closes it)
      * @param clientCertificates whether clients may present certificates (the identity is set on the stream at the
      *                           end of the handshake)
+     * @param maxStreams         quic.max-streams: bidirectional streams a connection may have open at once
      */
     MqttStreamInitializer(MqttPipelineInstaller installer, QuicStats stats, EarlyDataGate.Policy early,
-                          int maxEarlyBytes, boolean clientCertificates) {
+                          int maxEarlyBytes, boolean clientCertificates, int maxStreams) {
         this.installer = installer;
         this.stats = stats;
         this.early = early;
         this.maxEarlyBytes = maxEarlyBytes;
         this.clientCertificates = clientCertificates;
+        this.dataStreams = Math.max(1, maxStreams - 1);
     }
 
     @Override
@@ -94,7 +98,7 @@ final class MqttStreamInitializer extends ChannelInitializer<QuicStreamChannel> 
             return;
         }
         stream.attr(PeerAddress.KEY).set(stream.parent()::remoteSocketAddress);
-        if (!installer.installDataStream(control, stream, Long.toString(stream.streamId()))) {
+        if (!installer.installDataStream(control, stream, dataStreams)) {
             refuse(stream, "a data stream before the control stream's CONNECT completed");
             return;
         }

@@ -194,7 +194,7 @@ public final class QuicListener implements AutoCloseable {
                 .handler(connections)
                 // Before the handshake a client can have sent no more than its stream's credit
                 .streamHandler(new MqttStreamInitializer(installer, stats, early, config.initialMaxStreamData(),
-                        contexts.clientCertificates()));
+                        contexts.clientCertificates(), config.maxStreams()));
     }
 
     public QuicStats stats() {
