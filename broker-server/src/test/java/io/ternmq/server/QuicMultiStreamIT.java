@@ -57,8 +57,7 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
     private static void assertStreamsKeepTheirOwn(String id, MqttVersion version) throws Exception {
         long dataStreamsBefore = broker.server.quic().stats().dataStreams();
         try (QuicMqttClient client = connected(broker, id, version);
-             PahoClients.Client tcp = PahoClients.connect(broker, id + "-peer", MqttConnectOptions.MQTT_VERSION_3_1_1,
-                     true)) {
+             PahoClients.Client tcp = peer(id + "-peer")) {
             QuicMqttClient.StreamEnd a = client.openDataStream();
             QuicMqttClient.StreamEnd b = client.openDataStream();
             assertEquals(List.of(1), a.subscribe(id + "/a", 1));
@@ -101,8 +100,7 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
     @Test
     void aResetDataStreamEndsOnlyItsOwnSubscriptions() throws Exception {
         try (QuicMqttClient client = connected(broker, "ms-reset", MqttVersion.MQTT_5);
-             PahoClients.Client tcp = PahoClients.connect(broker, "ms-reset-peer",
-                     MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+             PahoClients.Client tcp = peer("ms-reset-peer")) {
             QuicMqttClient.StreamEnd a = client.openDataStream();
             QuicMqttClient.StreamEnd b = client.openDataStream();
             a.subscribe("ms-reset/a", 1);
@@ -134,8 +132,7 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
     @Test
     void aTakeoverEndsTheOldConnectionsDataStreams() throws Exception {
         try (QuicMqttClient before = connected(broker, "ms-takeover", MqttVersion.MQTT_5);
-             PahoClients.Client tcp = PahoClients.connect(broker, "ms-takeover-peer",
-                     MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+             PahoClients.Client tcp = peer("ms-takeover-peer")) {
             QuicMqttClient.StreamEnd oldStream = before.openDataStream();
             oldStream.subscribe("ms-takeover/t", 1);
             try (QuicMqttClient after = connected(broker, "ms-takeover", MqttVersion.MQTT_5)) {
@@ -207,8 +204,7 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
     void aStreamThatIsNotReadHoldsUpNoOther() throws Exception {
         int held = 300;
         try (QuicMqttClient client = connected(broker, "ms-hol", MqttVersion.MQTT_5);
-             PahoClients.Client tcp = PahoClients.connect(broker, "ms-hol-peer", MqttConnectOptions.MQTT_VERSION_3_1_1,
-                     true)) {
+             PahoClients.Client tcp = peer("ms-hol-peer")) {
             QuicMqttClient.StreamEnd stalled = client.openDataStream();
             QuicMqttClient.StreamEnd free = client.openDataStream();
             stalled.subscribe("ms-hol/stalled", 1);
@@ -258,6 +254,11 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
             assertFalse(client.closed.isDone(), "4 s of data-stream traffic under a 1 s keepalive: still connected");
             client.closed.get(10, TimeUnit.SECONDS); // silent everywhere: closed for its keepalive
         }
+    }
+
+    /** A Paho 3.1.1 client over TCP, the other end of a test's messages. */
+    private static PahoClients.Client peer(String clientId) throws Exception {
+        return PahoClients.connect(broker, clientId, MqttConnectOptions.MQTT_VERSION_3_1_1, true);
     }
 
     private static int packetId(MqttMessage puback) {

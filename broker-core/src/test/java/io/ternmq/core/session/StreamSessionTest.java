@@ -31,6 +31,16 @@ class StreamSessionTest {
     private final SessionRegistry registry = new SessionRegistry(new SessionOwners(0, 16), store, trie, router,
             metrics, 2, Duration.ZERO);
 
+    /** The connection session of "dev" on {@code control}, then a data stream's session on each of {@code streams}. */
+    private Session[] connected(FakeConnection control, FakeConnection... streams) {
+        Session[] sessions = new Session[streams.length + 1];
+        sessions[0] = registry.attach("dev", true, 0, control).session();
+        for (int i = 0; i < streams.length; i++) {
+            sessions[i + 1] = registry.streamSession(sessions[0], streams[i], 9);
+        }
+        return sessions;
+    }
+
     private List<Subscriber> matches(String topic) {
         List<Subscriber> found = new ArrayList<>();
         trie.match(topic, found::add);
@@ -68,9 +78,10 @@ class StreamSessionTest {
         FakeConnection control = new FakeConnection();
         FakeConnection stalledConnection = new FakeConnection();
         FakeConnection freeConnection = new FakeConnection();
-        Session main = registry.attach("dev", true, 0, control).session();
-        Session stalled = registry.streamSession(main, stalledConnection, 9);
-        Session free = registry.streamSession(main, freeConnection, 9);
+        Session[] sessions = connected(control, stalledConnection, freeConnection);
+        Session main = sessions[0];
+        Session stalled = sessions[1];
+        Session free = sessions[2];
         stalledConnection.writable(false);
 
         for (int i = 0; i < 10; i++) {
@@ -94,12 +105,11 @@ class StreamSessionTest {
      */
     @Test
     void aClosingStreamsSharedDeliveriesGoToTheOtherStream() {
-        FakeConnection control = new FakeConnection();
         FakeConnection firstConnection = new FakeConnection();
         FakeConnection secondConnection = new FakeConnection();
-        Session main = registry.attach("dev", true, 0, control).session();
-        Session first = registry.streamSession(main, firstConnection, 9);
-        Session second = registry.streamSession(main, secondConnection, 9);
+        Session[] sessions = connected(new FakeConnection(), firstConnection, secondConnection);
+        Session first = sessions[1];
+        Session second = sessions[2];
         first.subscribe("$share/g/t", 1);
         second.subscribe("$share/g/t", 1);
 
