@@ -80,7 +80,7 @@ start_broker() {
   dir=$(mktemp -d "$OUT/broker.XXXXXX")
   # ip netns exec execs the command: $! is the broker's own pid (for --broker-pid and the stop)
   # shellcheck disable=SC2086
-  ip netns exec "$NS" env ${BROKER_ENV:-} java -jar "$TERNMQ_JAR" --tcp-port "$TCP_PORT" --tls-port 0 --quic-port "$QUIC_PORT" --http-port "$HTTP_PORT" \
+  ip netns exec "$NS" env -u TERNMQ_JAR ${BROKER_ENV:-} java -jar "$TERNMQ_JAR" --tcp-port "$TCP_PORT" --tls-port 0 --quic-port "$QUIC_PORT" --http-port "$HTTP_PORT" \
     --data-dir "$dir/data" >"$dir/broker.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 300); do grep -q "ternmq ready" "$dir/broker.log" && return; sleep 0.1; done

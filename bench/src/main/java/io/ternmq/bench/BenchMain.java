@@ -40,6 +40,9 @@ public final class BenchMain {
             if (args[0].equals("relay")) {
                 return MigrationRelay.main(Arrays.copyOfRange(args, 1, args.length), out);
             }
+            if (args[0].equals("echo")) {
+                return TransportEcho.main(Arrays.copyOfRange(args, 1, args.length), out);
+            }
             if (args[0].equals("streams")) {
                 return StreamIsolation.main(Arrays.copyOfRange(args, 1, args.length), out);
             }

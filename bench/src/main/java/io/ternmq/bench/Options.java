@@ -68,6 +68,9 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                                                                         one QUIC subscriber of a bulk and a probe
                                                                         topic, on one stream or on two: the probe's
                                                                         latency (head-of-line blocking)
+              java -jar ternmq-bench.jar echo --transport tcp|quic [--connections N] [--rate N] [--duration D]
+                  [--payload B] [--cert F --key F]                      Netty's TCP or QUIC echo in-process, no
+                                                                        MQTT: what the transport alone costs
               java -cp ternmq-bench.jar org.openjdk.jmh.Main [JMH options]     the microbenchmarks
 
             Scenarios:
