@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import tools.jackson.databind.JsonNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -15,6 +17,9 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +196,37 @@ class QuicMultiStreamIT extends SharedQuicBrokerIT {
             assertEquals(List.of(1), last.subscribe("ms-limit/a", 1));
             client.publish("ms-limit/a", "within", 1).get(10, TimeUnit.SECONDS);
             assertEquals("within", last.next(10_000).text());
+        }
+    }
+
+    /**
+     * A stream opened while the control stream has sent no CONNECT is no data stream: it is reset (counted), and
+     * the connection can still sign in on its control stream.
+     */
+    @Test
+    void aStreamBeforeConnectIsRefused() throws Exception {
+        long refusedBefore = broker.server.quic().stats().refusedStreams();
+        QuicChannel quic = QuicChannel.newBootstrap(context.nextSocket())
+                .handler(new ChannelInboundHandlerAdapter())
+                .streamHandler(new ChannelInboundHandlerAdapter())
+                .remoteAddress(broker.quicAddress()).connect().get(10, TimeUnit.SECONDS);
+        try {
+            QuicStreamChannel control = quic.createStream(QuicStreamType.BIDIRECTIONAL,
+                    new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+            // The first byte of a CONNECT: the broker has its control stream, and no CONNECT yet.
+            control.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x10})).sync();
+            Thread.sleep(200);
+            QuicStreamChannel early = quic.createStream(QuicStreamType.BIDIRECTIONAL,
+                    new ChannelInboundHandlerAdapter()).get(10, TimeUnit.SECONDS);
+            early.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xc0, 0})).sync(); // PINGREQ
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (broker.server.quic().stats().refusedStreams() == refusedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(refusedBefore + 1, broker.server.quic().stats().refusedStreams());
+            assertTrue(quic.isActive(), "the connection stays");
+        } finally {
+            quic.close().sync();
         }
     }
 
