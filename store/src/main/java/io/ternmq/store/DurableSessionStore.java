@@ -120,8 +120,7 @@ public final class DurableSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public SessionData createShare(int parts) {
-        long[] bounds = SessionStore.shareOf(maxQueued, maxQueuedBytes, parts);
-        return new InMemorySessionData((int) bounds[0], bounds[1]);
+        return InMemorySessionData.share(maxQueued, maxQueuedBytes, parts);
     }
 
     @Override

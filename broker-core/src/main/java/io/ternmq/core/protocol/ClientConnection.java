@@ -113,7 +113,7 @@ final class ClientConnection implements Connection {
      * Whether what this connection's client sends still speaks for its session: it is bound to it and, on a data
      * stream, the control stream is still bound to the connection's session (a takeover ends both). On the owner.
      */
-    private boolean speaksForSession() {
+    boolean speaksForSession() {
         return session != null && session.connection() == this && (control == null || control.speaksForSession());
     }
 

@@ -9,7 +9,6 @@ import io.ternmq.core.codec.MqttFrameDecoder;
 import io.ternmq.core.metrics.BrokerMetrics;
 import io.ternmq.core.policy.PlatformPolicy;
 import io.ternmq.core.routing.Router;
-import io.ternmq.core.session.Session;
 import io.ternmq.core.session.SessionRegistry;
 import io.ternmq.core.trace.MessageTrace;
 import java.time.Duration;
@@ -61,14 +60,19 @@ public final class MqttPipelineInstaller {
     public void install(Channel channel, String transport) {
         ChannelPipeline p = channel.pipeline();
         p.addLast(ConnectionLimiter.NAME, connectionLimiter);
+        addFraming(p, new MqttFrameDecoder(maxPacketSize));
+        p.addLast(CONNECT, new ConnectHandler(acceptor, transport, connectTimeoutMillis));
+    }
+
+    /** What every MQTT channel has between its front and its protocol handler, a data stream's included. */
+    private void addFraming(ChannelPipeline p, MqttFrameDecoder decoder) {
         p.addLast(ByteCounter.NAME, byteCounter);
         // The replies to one read's packets, and deliveries from other connections, go out in one syscall per
         // burst instead of one per packet.
         p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
         // Each packet is decoded within its own bytes; one over max-packet-size is refused from its fixed header.
-        p.addLast(DECODER, new MqttFrameDecoder(maxPacketSize));
+        p.addLast(DECODER, decoder);
         p.addLast(ENCODER, MqttEncoder.INSTANCE);
-        p.addLast(CONNECT, new ConnectHandler(acceptor, transport, connectTimeoutMillis));
     }
 
     /**
@@ -79,8 +83,9 @@ public final class MqttPipelineInstaller {
      * </pre>
      * The stream gets a session of its own for its subscriptions, deliveries and acknowledgements
      * ({@link SessionRegistry#streamSession}), bound on the owner behind the control stream's CONNECT; it ends
-     * with the stream, and the stream ends with the control stream's connection (a takeover, a kick, shutdown). Returns false, adding nothing, while the control stream has no session (CONNECT not read
-     * or refused, or closing): the caller refuses the stream.
+     * with the stream, and the stream ends with the control stream's connection (a takeover, a kick, shutdown).
+     * Returns false, adding nothing, while the control stream has no session (CONNECT not read or refused, or
+     * closing): the caller refuses the stream.
      *
      * @param parts the data streams a connection may have: each gets that share of a session's queue bounds
      */
@@ -94,19 +99,15 @@ public final class MqttPipelineInstaller {
         SessionPacketHandler handler = controlHandler.dataStream(connection);
         Disconnector.sameAs(control, stream);
         ChannelPipeline p = stream.pipeline();
-        p.addLast(ByteCounter.NAME, byteCounter);
-        p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
-        p.addLast(DECODER, MqttFrameDecoder.sameVersionAs(control, stream, maxPacketSize));
-        p.addLast(ENCODER, MqttEncoder.INSTANCE);
+        addFraming(p, MqttFrameDecoder.sameVersionAs(control, stream, maxPacketSize));
         p.addLast(controlConnection.protocolLevel() == 5 ? MQTT5 : MQTT3, handler);
         // Queued on the owner behind the control stream's CONNECT, and ahead of whatever this stream reads.
         controlConnection.owner().executeAlways(() -> {
-            Session session = controlConnection.session();
-            if (session == null || session.connection() != controlConnection || !stream.isActive()) {
+            if (!controlConnection.speaksForSession() || !stream.isActive()) {
                 stream.close(); // the control stream's CONNECT was refused, or it is gone: so is its connection
                 return;
             }
-            connection.session(registry.streamSession(session, connection, parts));
+            connection.session(registry.streamSession(controlConnection.session(), connection, parts));
         });
         return true;
     }

@@ -173,7 +173,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         }
         if (groups != null) {
             for (Map.Entry<String, List<Subscriber>> group : groups.entrySet()) {
-                if (toGroup(message, message.qos(), group.getKey(), group.getValue(), null, written)) {
+                if (toGroup(message, message.qos(), group.getKey(), group.getValue(), written)) {
                     handed++;
                 }
             }
@@ -197,7 +197,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
                     members.add(s);
                 }
             });
-            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, departed, null)) {
+            if (!toGroup(orphan.message(), orphan.qos(), orphan.shareKey(), members, null)) {
                 left.add(orphan);
             }
         }
@@ -205,7 +205,7 @@ public final class Router implements SessionRegistry.SharedRedelivery {
     }
 
     private boolean toGroup(PublishMessage message, int publisherQos, String shareKey, List<Subscriber> members,
-                            Session excluded, Written written) {
+                            Written written) {
         if (members.isEmpty()) {
             return false;
         }
@@ -221,9 +221,6 @@ public final class Router implements SessionRegistry.SharedRedelivery {
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get((start + i) % members.size());
             Session session = member.session();
-            if (session == excluded) {
-                continue;
-            }
             if (session.connection() != null) {
                 int load = session.sharedLoad();
                 if (load < behindAt) {

@@ -29,6 +29,15 @@ public final class InMemorySessionData implements SessionData {
      * @param maxQueuedBytes the queue's bound by {@link io.ternmq.core.message.PublishMessage#weight}
      *                       ({@code limits.max-queued-bytes})
      */
+    /**
+     * State that is never kept, with {@code 1/parts} of a session's queue bounds: by count, and by bytes at least
+     * 1 MiB (or the whole bound when that is smaller).
+     */
+    public static InMemorySessionData share(int maxQueued, long maxQueuedBytes, int parts) {
+        return new InMemorySessionData(Math.max(1, maxQueued / parts),
+                Math.min(maxQueuedBytes, Math.max(maxQueuedBytes / parts, 1L << 20)));
+    }
+
     public InMemorySessionData(int maxQueued, long maxQueuedBytes) {
         if (maxQueued < 1 || maxQueuedBytes < 1) {
             throw new IllegalArgumentException("the queue's bounds must be at least 1");

@@ -21,8 +21,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public SessionData createShare(int parts) {
-        long[] bounds = SessionStore.shareOf(maxQueued, maxQueuedBytes, parts);
-        return new InMemorySessionData((int) bounds[0], bounds[1]);
+        return InMemorySessionData.share(maxQueued, maxQueuedBytes, parts);
     }
 
     @Override

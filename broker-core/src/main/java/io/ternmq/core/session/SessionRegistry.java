@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Stream sessions made so far: each one's trie key is unique. */
-    private final java.util.concurrent.atomic.AtomicLong streamSessions = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong streamSessions = new AtomicLong();
     private final SessionOwners owners;
     private final SessionStore store;
     private final TopicTrie<Subscriber> trie;

@@ -19,15 +19,10 @@ public interface SessionStore {
     /**
      * A new session state that is never kept, whose queue has {@code 1/parts} of a session's bounds (by count and
      * by bytes, the latter at least 1 MiB or the whole bound): what each data stream of a multi-stream QUIC
-     * connection gets, so that its streams together hold about one session's worth more.
+     * connection gets, so that its streams together hold about one session's worth more
+     * ({@link InMemorySessionData#share}).
      */
     SessionData createShare(int parts);
-
-    /** The queue bounds of one part of {@link #createShare}: count, then bytes. */
-    static long[] shareOf(int maxQueued, long maxQueuedBytes, int parts) {
-        return new long[] {Math.max(1, maxQueued / parts),
-                Math.min(maxQueuedBytes, Math.max(maxQueuedBytes / parts, 1L << 20))};
-    }
 
     /** The kept state of this client id's persistent session, or null when there is none. */
     SessionData stored(String clientId);
