@@ -202,7 +202,7 @@ public final class TernMq implements AutoCloseable {
                 quic = new QuicListener(config.quic(), idle, tlsContext, engine.installer,
                         // the client id as sessions are kept (a Link SDK id without its |...| suffix)
                         clientId -> engine.registry.get(signIn.authenticator().sessionClientId(clientId)) == null,
-                        ports.bind(), ports.quicPort());
+                        loops.workers(), ports.bind(), ports.quicPort());
                 meters.bindQuic(quic.stats());
                 quicAddress = bind("MQTT over QUIC", "listeners.quic-port", ports.bind(), ports.quicPort(),
                         quic::bind);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.ternmq.transport.quic.QuicStats;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -44,6 +45,18 @@ class QuicTransportIT extends SharedQuicBrokerIT {
         assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED,
                 client.connack.get().variableHeader().connectReturnCode());
         return client;
+    }
+
+    /**
+     * The broker's max_ack_delay transport parameter is {@code quic.max-ack-delay} (5 ms by default, not quiche's
+     * 25): a client's loss recovery waits that much on top of a round trip before it resends.
+     */
+    @Test
+    void theBrokerPromisesToAcknowledgeWithinItsMaxAckDelay() throws Exception {
+        try (QuicMqttClient client = connected(context, broker.quicAddress(), "ack-delay")) {
+            QuicChannel quic = client.quic.get(10, TimeUnit.SECONDS);
+            assertEquals(5, quic.peerTransportParameters().maxAckDelay(), "milliseconds, as sent in the handshake");
+        }
     }
 
     /** A client that offers only ALPN h3 fails the handshake: the broker speaks MQTT only. */

@@ -125,6 +125,9 @@ final class ConfigKey<T> {
             ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(7)));
     static final ConfigKey<Integer> QUIC_SOCKETS =
             new ConfigKey<>("quic.sockets", "0", null, ValueType.integer(0, 64));
+    /** QUIC's max_ack_delay transport parameter: at most 2^14 - 1 ms (RFC 9000, 18.2). */
+    static final ConfigKey<Duration> QUIC_MAX_ACK_DELAY = new ConfigKey<>("quic.max-ack-delay", "5ms", null,
+            ValueType.duration(Duration.ofMillis(1), Duration.ofMillis(16_383)));
 
     static final ConfigKey<Durability> STORAGE_DURABILITY = new ConfigKey<>("storage.durability", "sync", null,
             ValueType.enumeration(Durability.class));
@@ -185,7 +188,8 @@ final class ConfigKey<T> {
             TLS_PROTOCOLS, TLS_CIPHERS, TLS_ENGINE, TLS_HANDSHAKE_TIMEOUT, TLS_MAX_PENDING_HANDSHAKES,
             TLS_RELOAD_INTERVAL, QUIC_MAX_CONNECTIONS, QUIC_MAX_STREAMS, QUIC_INITIAL_MAX_DATA,
             QUIC_INITIAL_MAX_STREAM_DATA, QUIC_HANDSHAKE_TIMEOUT, QUIC_STATELESS_RETRY, QUIC_EARLY_DATA,
-            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL, STORAGE_MAX_BYTES,
+            QUIC_SESSION_LIFETIME, QUIC_SOCKETS, QUIC_MAX_ACK_DELAY, STORAGE_DURABILITY, STORAGE_SYNC_INTERVAL,
+            STORAGE_MAX_BYTES,
             API_TOKEN_FILE, API_METRICS_AUTH, API_MAX_BODY, API_RRPC_MAX_PENDING, API_MAX_IMPORT_BYTES,
             AUTH_PROVIDERS, AUTH_PASSWORD_FILE, AUTH_ACL_FILE, AUTH_X509_IDENTITY, AUTH_MAX_FAILURES, AUTH_BLOCK_TIME,
             AUTH_THREADS, AUTH_MAX_PENDING, AUTH_RELOAD_INTERVAL, LOG_LEVEL, LOG_TRACE, LOG_TRACE_RING_SIZE,

@@ -102,7 +102,8 @@ public final class ConfigLoader {
         return new QuicConfig(l.get(ConfigKey.QUIC_MAX_CONNECTIONS), l.get(ConfigKey.QUIC_MAX_STREAMS),
                 l.get(ConfigKey.QUIC_INITIAL_MAX_DATA), l.get(ConfigKey.QUIC_INITIAL_MAX_STREAM_DATA),
                 l.get(ConfigKey.QUIC_HANDSHAKE_TIMEOUT), l.get(ConfigKey.QUIC_STATELESS_RETRY),
-                l.get(ConfigKey.QUIC_EARLY_DATA), l.get(ConfigKey.QUIC_SESSION_LIFETIME), l.get(ConfigKey.QUIC_SOCKETS));
+                l.get(ConfigKey.QUIC_EARLY_DATA), l.get(ConfigKey.QUIC_SESSION_LIFETIME), l.get(ConfigKey.QUIC_SOCKETS),
+                l.get(ConfigKey.QUIC_MAX_ACK_DELAY));
     }
 
     private static TlsConfig tls(Layers l) {

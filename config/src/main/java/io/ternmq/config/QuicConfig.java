@@ -17,14 +17,18 @@ import java.util.Objects;
  * @param earlyData             what a resuming client's 0-RTT early data may have acted on before the handshake
  *                              completes
  * @param sessionLifetime       how long a TLS session ticket can be used to resume
- * @param sockets               UDP sockets sharing the port through SO_REUSEPORT; 0: one per core
+ * @param sockets               UDP sockets sharing the port through SO_REUSEPORT, on the I/O event loops; 0: one
+ *                              per I/O loop
+ * @param maxAckDelay           the longest the broker promises to hold back an acknowledgement (max_ack_delay); a
+ *                              client waits this much longer than a round trip before it resends what it lost
  */
 public record QuicConfig(int maxConnections, int maxStreams, int initialMaxData, int initialMaxStreamData,
                          Duration handshakeTimeout, boolean statelessRetry, EarlyData earlyData,
-                         Duration sessionLifetime, int sockets) {
+                         Duration sessionLifetime, int sockets, Duration maxAckDelay) {
 
     public QuicConfig {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(maxAckDelay, "maxAckDelay");
         Objects.requireNonNull(earlyData, "earlyData");
         Objects.requireNonNull(sessionLifetime, "sessionLifetime");
     }

@@ -35,7 +35,7 @@ class ConfigLoaderTest {
                 c.platform());
         assertEquals(new LogConfig("info", false, 1000), c.log());
         assertEquals(new QuicConfig(100_000, 10, 1_048_576, 524_288, Duration.ofSeconds(10), true, EarlyData.CONNECT_ONLY,
-                Duration.ofMinutes(120), 0), c.quic());
+                Duration.ofMinutes(120), 0, Duration.ofMillis(5)), c.quic());
     }
 
     @Test
@@ -49,10 +49,11 @@ class ConfigLoaderTest {
                   stateless-retry: false
                   early-data: false
                   sockets: 1
+                  max-ack-delay: 20ms
                 """), Map.of(), Map.of("listeners.quic-port", "0"));
         assertEquals(0, c.listeners().quicPort());
         assertEquals(new QuicConfig(500, 2, 65_536, 32_768, Duration.ofSeconds(10), false, EarlyData.OFF,
-                Duration.ofMinutes(120), 1), c.quic());
+                Duration.ofMinutes(120), 1, Duration.ofMillis(20)), c.quic());
         for (Map.Entry<String, EarlyData> e : Map.of("off", EarlyData.OFF, "connect-only", EarlyData.CONNECT_ONLY,
                 "on", EarlyData.ON, "ON", EarlyData.ON, "true", EarlyData.CONNECT_ONLY).entrySet()) {
             assertEquals(e.getValue(), ConfigLoader.load(null, Map.of("TERNMQ_QUIC_EARLY_DATA", e.getKey()), Map.of())
@@ -66,6 +67,9 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("TERNMQ_QUIC_INITIAL_MAX_STREAM_DATA", "2MiB"), Map.of()));
         assertEquals("quic.initial-max-data", e.key());
         assertTrue(e.getMessage().contains("quic.initial-max-stream-data"), e.getMessage());
+        ConfigException ackDelay = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("TERNMQ_QUIC_MAX_ACK_DELAY", "20s"), Map.of()));
+        assertEquals("quic.max-ack-delay", ackDelay.key(), "QUIC's max_ack_delay is below 2^14 ms");
     }
 
     @Test

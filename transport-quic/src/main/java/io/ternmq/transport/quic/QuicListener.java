@@ -6,19 +6,15 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.EarlyData;
 import io.ternmq.config.QuicConfig;
@@ -37,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * MQTT over QUIC (RFC 9000 v1, ALPN {@code mqtt}) on one UDP port. Each QUIC connection carries one MQTT
  * connection on its first bidirectional stream, which gets the shared {@link MqttPipelineInstaller} pipeline.
  * <p>
- * Several UDP sockets share the port through SO_REUSEPORT (native epoll), each on its own event loop, so QUIC's
- * crypto and quiche's work spread over the cores. The kernel picks a socket by the client's address, which changes
- * when a client migrates; Netty's {@link QuicCodecDispatcher} therefore writes the socket's index into every
- * connection ID the broker issues and hands each packet to the socket that owns its connection.
+ * Several UDP sockets share the port through SO_REUSEPORT (native epoll), on the broker's I/O event loops in turn,
+ * so QUIC's crypto and quiche's work spread over the cores, and a connection whose socket is on its session's loop
+ * reaches its session and its stream without a thread hop (the loops own the sessions; a TCP connection moves to
+ * its session's loop, a QUIC stream cannot leave its connection's). The kernel picks a socket by the client's
+ * address, which changes when a client migrates; Netty's {@link QuicCodecDispatcher} therefore writes the socket's
+ * index into every connection ID the broker issues and hands each packet to the socket that owns its connection.
  */
 public final class QuicListener implements AutoCloseable {
 
@@ -62,7 +60,7 @@ public final class QuicListener implements AutoCloseable {
     private final RetryTokenHandler tokens = new RetryTokenHandler();
     private final boolean epoll = Epoll.isAvailable();
     private final List<Channel> sockets = new ArrayList<>();
-    private EventLoopGroup group;
+    private final EventLoopGroup loops;
     private InetSocketAddress bound;
     private int socketCount;
     private volatile boolean accepting = true;
@@ -74,16 +72,29 @@ public final class QuicListener implements AutoCloseable {
     /**
      * @param unknownClientId whether a client id has no session in the broker: without stateless retry, a CONNECT in
      *                        0-RTT early data is acted on before the handshake only then (see {@link EarlyDataGate})
+     * @param loops           the event loops the sockets go on, in turn: the broker's I/O loops, which own the
+     *                        sessions, so a connection whose socket is on its session's loop needs no thread hop
+     *                        (native epoll ones where available, NIO ones otherwise, as {@link Epoll} says)
      */
     public QuicListener(QuicConfig config, Duration idleTimeout, ReloadableTlsContext tls,
-                        MqttPipelineInstaller installer, Predicate<String> unknownClientId, String host, int port) {
+                        MqttPipelineInstaller installer, Predicate<String> unknownClientId, EventLoopGroup loops,
+                        String host, int port) {
         this.config = config;
+        this.loops = loops;
         this.unknownClientId = unknownClientId;
         this.idleTimeout = idleTimeout;
         this.tls = tls;
         this.installer = installer;
         this.host = host;
         this.port = port;
+    }
+
+    private static int loopCount(EventLoopGroup loops) {
+        int count = 0;
+        for (var ignored : loops) {
+            count++;
+        }
+        return count;
     }
 
     /** Stops start-up with one line where Netty's native QUIC library (quiche, BoringSSL) does not load. */
@@ -109,9 +120,7 @@ public final class QuicListener implements AutoCloseable {
                 probe.bind(new InetSocketAddress(host, port));
             }
         }
-        int count = !epoll ? 1 : config.sockets() == 0 ? Runtime.getRuntime().availableProcessors() : config.sockets();
-        group = new MultiThreadIoEventLoopGroup(count, new DefaultThreadFactory("ternmq-quic"),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        int count = !epoll ? 1 : config.sockets() == 0 ? loopCount(loops) : config.sockets();
         QuicTlsContexts contexts = new QuicTlsContexts(tls, config);
         QuicServerCodecBuilder codec = codecBuilder(contexts);
         ChannelHandler dispatcher = new QuicCodecDispatcher() {
@@ -122,7 +131,7 @@ public final class QuicListener implements AutoCloseable {
                         .connectionIdAddressGenerator(idGenerator).build());
             }
         };
-        Bootstrap bootstrap = new Bootstrap().group(group)
+        Bootstrap bootstrap = new Bootstrap().group(loops)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -182,6 +191,9 @@ public final class QuicListener implements AutoCloseable {
                 .version(QUIC_V1)
                 .sslEngineProvider(contexts::newEngine)
                 .maxIdleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                // quiche acknowledges in the next packet it sends, which Netty sends once a read is handled, so
+                // the promise can be short; the client's loss recovery waits for it on top of a round trip
+                .maxAckDelay(config.maxAckDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(config.initialMaxData())
                 .initialMaxStreamDataBidirectionalLocal(config.initialMaxStreamData())
                 .initialMaxStreamDataBidirectionalRemote(config.initialMaxStreamData())
@@ -216,7 +228,7 @@ public final class QuicListener implements AutoCloseable {
         accepting = false;
     }
 
-    /** Closes the sockets and stops the threads; call after the sessions have closed their connections. */
+    /** Closes the sockets (the loops are the caller's); call after the sessions have closed their connections. */
     @Override
     public void close() {
         accepting = false;
@@ -224,9 +236,5 @@ public final class QuicListener implements AutoCloseable {
             socket.close().syncUninterruptibly();
         }
         sockets.clear();
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            group = null;
-        }
     }
 }
