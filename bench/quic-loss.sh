@@ -3,19 +3,27 @@
 # inside a network namespace of its own that this script creates (root needed), so nothing else on the machine
 # sees the loss.
 #
-#   sudo bench/quic-loss.sh [LOSS_PERCENT...]     default: 0 1 2 5, then the two migration runs, then the
-#                                                  stream-isolation runs
+#   sudo bench/quic-loss.sh [LOSS_PERCENT...]     default: 0 1 2 5, then the same-seconds runs, then the two
+#                                                  migration runs, then the stream-isolation runs
 #
 # Loss: the namespace's loopback drops packets at random on input (iptables -m statistic --mode random
 # --probability P -j DROP; the kernel here has no netem), so every packet, either way, is dropped with P.
 # Load: the bench's p2p, QoS 1, PAIRS publisher/subscriber pairs (default 50) at RATE messages a second each
-# (default 20: 1,000 a second in all), 16-byte payloads, for DURATION seconds (default 30) after a 5 s warm-up of
-# the same load on topics of its own. One fresh broker for each run.
+# (default 20: 1,000 a second in all), 16-byte payloads, for DURATION seconds (default 30) after a WARMUP-second
+# warm-up (default 20) of the same load on clients and topics of its own in the same bench process (the bench's
+# --warmup), so that neither JVM's JIT warm-up is measured: QUIC's client and server code take longer than TCP's to
+# be compiled, and a warm-up in a separate bench process leaves the measured bench's QUIC client cold. One fresh
+# broker for each run.
 # Migration (no loss): the QUIC clients reach the broker through `ternmq-bench relay`, a NAT that halfway through
 # the run moves every client to a new source address (127.0.0.2 to 127.0.0.3: a real address change) or to a new
 # port on the same address (a NAT rebinding). Reported: messages lost and duplicated (QoS 1 must lose none and the
 # broker must send none twice), p50/p99/p99.9, and the throughput dip: the lowest per-second delivery rate of the
 # run and how many seconds fell under 90% of the asked rate.
+#
+# Together (clean path): TCP and QUIC measured in the same seconds, two bench processes at once on one broker, each
+# with half the load (PAIRS/2 pairs) on client ids and topics of its own, TOGETHER times (default 3). This machine's neighbours
+# swing a p99 of a few milliseconds by several times between runs taken a minute apart; at once, both transports
+# see the same swings, so the ratio of their p99s is what the comparison rests on.
 #
 # Stream isolation (multi-stream mode, head-of-line blocking): `ternmq-bench streams`, one QUIC subscriber of a bulk
 # topic (200 x 4 KiB a second) and a probe topic (100 x 16 B a second) from a TCP publisher, with STREAM_LOSS percent
@@ -23,15 +31,16 @@
 # one stream (single), each on its own data stream (multi), the bulk stream never read (stalled), the probe alone.
 # Reported: the probe's latency.
 #
-# Environment: DURATION, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR, BROKER_ENV
-# (extra environment for the broker, e.g. "TERNMQ_QUIC_SOCKETS=1"), PHASES (default "loss migration streams"; the
-# loss percentages apply to the loss phase), STREAM_LOSS, MIGRATIONS=0 (no migration runs).
+# Environment: DURATION, WARMUP, PAIRS, RATE, OUT (result directory, default a new /tmp directory), TERNMQ_JAR, BROKER_ENV
+# (extra environment for the broker, e.g. "TERNMQ_QUIC_SOCKETS=1"), PHASES (default "loss together migration
+# streams"; the loss percentages apply to the loss phase), TOGETHER, STREAM_LOSS, MIGRATIONS=0 (no migration runs).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_JAR="$ROOT/bench/target/ternmq-bench.jar"
 TERNMQ_JAR=${TERNMQ_JAR:-"$ROOT/broker-server/target/ternmq.jar"}
 DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-20}
 PAIRS=${PAIRS:-50}
 RATE=${RATE:-20}
 OUT=${OUT:-$(mktemp -d /tmp/ternmq-quic-loss.XXXXXX)}
@@ -94,25 +103,44 @@ stop_broker() {
   BROKER_PID=""
 }
 
-# run LABEL TRANSPORT PORT: the warm-up straight to the broker, then the measured run to PORT.
+# run LABEL TRANSPORT PORT: the measured run to PORT, after a warm-up of the same load in the same bench process
+# (--warmup: clients and topics of its own, not counted), so neither the broker's JIT nor the bench's is measured.
 run() {
-  local label=$1 transport=$2 port=$3 direct=$TCP_PORT
-  [ "$transport" = quic ] && direct=$QUIC_PORT
+  local label=$1 transport=$2 port=$3
   echo "$(date +%T) $label (load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/runs.log"
   in_ns java -jar "$BENCH_JAR" p2p --transport "$transport" --publishers "$PAIRS" --qos 1 --rate "$RATE" \
-    --payload 16 --connect-rate 100 --port "$direct" --duration 5s --client-prefix warm --topic-prefix warm \
-    --quiet >"$OUT/$label.warmup.log" 2>&1 || true
-  in_ns java -jar "$BENCH_JAR" p2p --transport "$transport" --publishers "$PAIRS" --qos 1 --rate "$RATE" \
-    --payload 16 --connect-rate 100 --port "$port" --duration "${DURATION}s" --broker-pid "$BROKER_PID" \
-    --json "$OUT/$label.json" >"$OUT/$label.log" 2>&1 || { cat "$OUT/$label.log" >&2; return 1; }
+    --payload 16 --connect-rate 100 --port "$port" --warmup "${WARMUP}s" --duration "${DURATION}s" \
+    --broker-pid "$BROKER_PID" --json "$OUT/$label.json" >"$OUT/$label.log" 2>&1 || { cat "$OUT/$label.log" >&2; return 1; }
+}
+
+# run_together LABEL: TCP and QUIC at once on one broker, each with half the load (PAIRS/2 pairs at RATE, on client
+# ids and topics of their own: the broker carries what it carries in a run of one transport), so both are measured
+# over the same seconds of this machine's noise.
+run_together() {
+  local label=$1
+  echo "$(date +%T) $label (load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/runs.log"
+  local pids=()
+  for transport in tcp quic; do
+    local port=$TCP_PORT
+    [ "$transport" = quic ] && port=$QUIC_PORT
+    in_ns java -jar "$BENCH_JAR" p2p --transport "$transport" --publishers "$((PAIRS / 2))" --qos 1 --rate "$RATE" \
+      --payload 16 --connect-rate 100 --port "$port" --warmup "${WARMUP}s" --duration "${DURATION}s" \
+      --client-prefix "$transport" --topic-prefix "$transport" --broker-pid "$BROKER_PID" \
+      --json "$OUT/$label-$transport.json" >"$OUT/$label-$transport.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || { cat "$OUT/$label-"*.log >&2; return 1; }
+  done
 }
 
 value() { java -jar "$BENCH_JAR" value "$1" "$2"; }
 
-# dip LOG: the lowest per-second delivery rate once publishing runs (its first second, a partial one, and its last
-# left out), and the seconds under 90% of the asked rate.
+# dip LOG [PAIRS]: the lowest per-second delivery rate once the measured run publishes (the last "publishing for": the
+# warm-up has one too; its first second, a partial one, and its last left out), and the seconds under 90% of the
+# asked rate (of PAIRS pairs, default all).
 dip() {
-  awk -v want="$((PAIRS * RATE))" '/publishing for/ { on = 1; next } on && /^\[ *[0-9]+s\] conn/ {
+  awk -v want="$((${2:-$PAIRS} * RATE))" '/publishing for/ { on = 1; n = 0; next } on && /^\[ *[0-9]+s\] conn/ {
       for (i = 1; i <= NF; i++) if ($i == "in") { v = $(i + 1); gsub(/[,\/s]/, "", v); rates[n++] = v + 0 }
     }
     END {
@@ -122,19 +150,20 @@ dip() {
     }' "$1"
 }
 
+# row LABEL [PAIRS]: the run's line of the table
 row() {
   local f="$OUT/$1.json"
   printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$1" "$(value "$f" messages.received)" \
     "$(value "$f" messages.lost)" "$(value "$f" messages.duplicates)" "$(value "$f" latency_ms.p50)" \
-    "$(value "$f" latency_ms.p99)" "$(value "$f" latency_ms.p99_9)" "$(dip "$OUT/$1.log")" | tee -a "$OUT/table.md"
+    "$(value "$f" latency_ms.p99)" "$(value "$f" latency_ms.p99_9)" "$(dip "$OUT/$1.log" "${2:-$PAIRS}")" | tee -a "$OUT/table.md"
 }
 
-PHASES=${PHASES:-loss migration streams}
+PHASES=${PHASES:-loss together migration streams}
 phase() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 : >"$OUT/table.md"
 phase loss || LOSSES=()
 phase migration || MIGRATIONS=0
-[ ${#LOSSES[@]} -gt 0 ] || [ "${MIGRATIONS:-1}" != 0 ] && {
+[ ${#LOSSES[@]} -gt 0 ] || [ "${MIGRATIONS:-1}" != 0 ] || phase together && {
   echo "| run | received | lost | duplicates | p50 ms | p99 ms | p99.9 ms | lowest rate |" | tee -a "$OUT/table.md"
   echo "|---|---|---|---|---|---|---|---|" | tee -a "$OUT/table.md"
 }
@@ -151,6 +180,19 @@ for loss in "${LOSSES[@]}"; do
   done
 done
 
+# together: TCP and QUIC in the same seconds, TOGETHER runs of it (default 3), each with a fresh broker
+for i in $(seq 1 "${TOGETHER:-3}"); do
+  phase together || break
+  set_loss 0
+  start_broker
+  run_together "together-$i"
+  stop_broker
+  row "together-$i-tcp" "$((PAIRS / 2))"
+  row "together-$i-quic" "$((PAIRS / 2))"
+  awk -v q="$(value "$OUT/together-$i-quic.json" latency_ms.p99)" -v t="$(value "$OUT/together-$i-tcp.json" latency_ms.p99)" \
+    'BEGIN { printf "    QUIC p99 / TCP p99 in the same seconds: %.2f\n", q / t }' | tee -a "$OUT/table.md"
+done
+
 # migration: halfway through, every QUIC client's packets start coming from a new address, then from a new port
 # (MIGRATIONS=0 leaves them out)
 [ "${MIGRATIONS:-1}" = 0 ] && MOVES=() || MOVES=(address port)
@@ -159,9 +201,10 @@ for move in "${MOVES[@]}"; do
   start_broker
   from=127.0.0.2,127.0.0.3
   [ "$move" = port ] && from=127.0.0.2
-  # the relay's clock starts at the first datagram: the connects take PAIRS*2/100 s, then the measured run
+  # the relay's clock starts at the first datagram: the warm-up's connects take PAIRS*2/100 s, its load WARMUP s
+  # (and about a second to drain and close), the measured run's connects PAIRS*2/100 s, then the measured run
   ip netns exec "$NS" java -jar "$BENCH_JAR" relay --listen "127.0.0.1:$RELAY_PORT" --to "127.0.0.1:$QUIC_PORT" --from "$from" \
-    --switch-after "$((PAIRS * 2 / 100 + DURATION / 2))s" --for "$((DURATION + 60))s" >"$OUT/migrate-$move.relay.log" 2>&1 &
+    --switch-after "$((PAIRS * 4 / 100 + WARMUP + 1 + DURATION / 2))s" --for "$((WARMUP + DURATION + 60))s" >"$OUT/migrate-$move.relay.log" 2>&1 &
   relay=$!
   sleep 1
   run "migrate-$move-quic" quic "$RELAY_PORT" >/dev/null

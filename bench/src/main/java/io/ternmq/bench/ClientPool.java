@@ -92,6 +92,7 @@ final class ClientPool implements AutoCloseable {
                     .sslContext(quicSsl)
                     // The MQTT keepalive (PINGREQ) keeps a connection alive; QUIC's idle timeout must outlast it.
                     .maxIdleTimeout(Math.max(60, options.keepalive() * 2L), TimeUnit.SECONDS)
+                    .maxAckDelay(options.quicMaxAckDelayMillis(), TimeUnit.MILLISECONDS)
                     .initialMaxData(16 * 1024 * 1024)
                     .initialMaxStreamDataBidirectionalLocal(1024 * 1024)
                     .initialMaxStreamDataBidirectionalRemote(1024 * 1024)

@@ -18,7 +18,9 @@ import java.util.List;
  * @param mqttVersion    4 (3.1.1) or 5
  * @param connections    conn: connections to open and hold
  * @param concurrency    churn: clients connecting at once, each again as soon as its last connection closed
- * @param warmup         churn: how long the clients connect before anything is counted (both JVMs' JIT)
+ * @param warmup         churn: how long the clients connect before anything is counted; the publishing scenarios:
+ *                       how long the same load runs first, in this process, on topics and client ids of its own,
+ *                       uncounted (both JVMs' JIT, the bench's transport code included)
  * @param publishers     pub, p2p, fanin: publishing clients
  * @param subscribers    sub, fanout, fanin: subscribing clients (fanin: members of the shared group)
  * @param qos            0 or 1, for publishes and subscriptions
@@ -43,13 +45,15 @@ import java.util.List;
  *                       import endpoint takes)
  * @param json           where to write the result as JSON, or null
  * @param quiet          no progress line
+ * @param quicMaxAckDelayMillis QUIC clients: the max_ack_delay they advertise (the broker adds it to its wait
+ *                       before resending what the client did not acknowledge)
  */
 record Options(Scenario scenario, String host, int port, String transport, int mqttVersion, int connections,
                int publishers, int subscribers, int qos, int payloadSize, double rate, Duration duration,
                Duration drain, int connectRate, int inflight, int keepalive, boolean cleanSession,
                List<InetAddress> sourceAddresses, String topicPrefix, String clientPrefix, long brokerPid,
                int concurrency, Duration warmup, String signIn, String username, String password, String productKey,
-               Path devicesFile, Path json, boolean quiet) {
+               Path devicesFile, Path json, boolean quiet, int quicMaxAckDelayMillis) {
 
     static final String USAGE = """
             ternmq-bench: an MQTT load generator for thousands of clients from one process.
@@ -95,11 +99,16 @@ record Options(Scenario scenario, String host, int port, String transport, int m
               --port N               broker MQTT port [1883; 8883 with --transport tls; UDP 14567 with quic]
               --transport tcp|tls|quic  tls and quic trust any certificate (a bench, not a security
                                      check); quic is MQTT on a QUIC connection's first stream, ALPN mqtt [tcp]
+              --quic-max-ack-delay MS  the max_ack_delay the QUIC clients advertise; quiche acknowledges
+                                     in its next packet anyway, and the broker waits this much longer than
+                                     a round trip before it resends what they did not acknowledge [5]
               --mqtt 3.1.1|5         protocol version [3.1.1]
               --connections N        conn: connections [1000]
               --concurrency N        churn: clients connecting at once [100]
-              --warmup D             churn: connect for this long first, uncounted, so neither JVM's JIT
-                                     is measured; --duration is counted after it [3s]
+              --warmup D             connect (churn) or run the same load (pub, p2p, fanout, fanin: two
+                                     rounds of connect, load, close, with clients and topics of its own)
+                                     for this long first, in this process, uncounted, so neither JVM's JIT
+                                     is measured; --duration is counted after it [churn 3s, others 0s]
               --sign-in MODE         conn, churn: anonymous, device or password [anonymous]
                                      device: the Link SDK's sign-in, client id
                                      {id}|securemode=3,signmethod=hmacsha256,timestamp=T|, user name
@@ -164,6 +173,18 @@ record Options(Scenario scenario, String host, int port, String transport, int m
             At the end a summary, and up to 20 hung cases in hex with their mutations and index.
             """;
 
+    /**
+     * One of the two rounds of a publishing scenario's warm-up: the same load for half of --warmup, on client ids
+     * and topics of its own (so nothing of it reaches the measured run's subscribers), quiet, with no JSON and no
+     * broker sampling.
+     */
+    Options warmupRun() {
+        return new Options(scenario, host, port, transport, mqttVersion, connections, publishers, subscribers, qos,
+                payloadSize, rate, warmup.dividedBy(2), drain, connectRate, inflight, keepalive, cleanSession,
+                sourceAddresses, topicPrefix + "-warmup", clientPrefix + "-warmup", 0, concurrency, Duration.ZERO, signIn, username,
+                password, productKey, devicesFile, null, true, quicMaxAckDelayMillis);
+    }
+
     static Options parse(String[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException("a scenario is required: conn, churn, pub, sub, p2p, fanout or fanin");
@@ -208,7 +229,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
         String clientPrefix = "bench";
         long brokerPid;
         int concurrency = 100;
-        Duration warmup = Duration.ofSeconds(3);
+        Duration warmup;
         String signIn = "anonymous";
         String username;
         String password;
@@ -216,6 +237,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
         Path devicesFile;
         Path json;
         boolean quiet;
+        int quicMaxAckDelay = 5;
 
         Builder(Scenario scenario) {
             this.scenario = scenario;
@@ -251,6 +273,7 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                 case "--product-key" -> productKey = value;
                 case "--devices" -> devicesFile = Path.of(value);
                 case "--json" -> json = Path.of(value);
+                case "--quic-max-ack-delay" -> quicMaxAckDelay = intIn(flag, value, 1, 16_383);
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
         }
@@ -271,13 +294,19 @@ record Options(Scenario scenario, String host, int port, String transport, int m
                 subscribers = scenario == Scenario.FANIN ? 4 : 10;
             }
             checkSignIn();
+            if (warmup == null) {
+                warmup = scenario == Scenario.CHURN ? Duration.ofSeconds(3) : Duration.ZERO;
+            } else if (!warmup.isZero() && (scenario == Scenario.CONN || scenario == Scenario.SUB)) {
+                throw new IllegalArgumentException("--warmup: " + scenario.label() + " publishes nothing to warm up"
+                        + " with (churn, pub, p2p, fanout and fanin take it)");
+            }
             if (scenario == Scenario.CHURN && transport.equals("quic")) {
                 throw new IllegalArgumentException("--transport quic: churn runs over tcp or tls");
             }
             return new Options(scenario, host, port, transport, mqttVersion, connections, publishers, subscribers,
                     qos, payload, rate, duration, drain, connectRate, inflight, keepalive, clean, ifaddr,
                     topicPrefix, clientPrefix, brokerPid, concurrency, warmup, signIn, username, password, productKey,
-                    devicesFile, json, quiet);
+                    devicesFile, json, quiet, quicMaxAckDelay);
         }
 
         /** Each sign-in mode has the flags it needs and no other's; only the connecting scenarios sign in. */

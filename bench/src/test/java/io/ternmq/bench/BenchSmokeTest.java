@@ -26,6 +26,8 @@ class BenchSmokeTest {
 
     @TempDir
     Path tmp;
+    /** What the last {@link #run} printed. */
+    private String lastPrinted = "";
 
     @Test
     void p2pRunDeliversEveryMessageOnceAndWritesJson() throws Exception {
@@ -40,17 +42,35 @@ class BenchSmokeTest {
         assertTrue(Json.number(result, "latency_ms.p99") >= 0, "latency measured: " + result);
     }
 
+    /** With a warm-up: two uncounted rounds first (printed), then the measured run alone is in the result. */
     @Test
     void p2pOverQuicDeliversEveryQos1MessageOnce() throws Exception {
         int quicPort = freeUdpPort();
         Map<?, ?> result = run(new String[] {"--tcp-port", "0", "--tls-port", "0",
             "--quic-port", Integer.toString(quicPort), "--http-port", "0"}, "p2p", "--transport", "quic", "--port",
-            Integer.toString(quicPort), "--publishers", "10", "--rate", "20", "--qos", "1", "--duration", "1s");
+            Integer.toString(quicPort), "--publishers", "10", "--rate", "20", "--qos", "1", "--warmup", "3s",
+            "--duration", "1s");
         assertEquals("quic", ((Map<?, ?>) result.get("run")).get("transport"));
         assertEquals(20.0, Json.number(result, "connections.connected"), "10 publishers, 10 subscribers over QUIC");
         assertEveryMessageOnce(result);
         assertEquals(Json.number(result, "messages.published"), Json.number(result, "messages.acked"),
                 "every QoS 1 PUBLISH acknowledged: " + result);
+        // 10 x 20 a second for the measured second; the warm-up's 3 s would have added about 600 more
+        assertTrue(Json.number(result, "messages.published") <= 250, "the warm-up is not counted: " + result);
+        assertEquals(2, lastPrinted.split("publishing for 1\\.5 s", -1).length - 1,
+                "two warm-up rounds of 1.5 s, then the measured second: " + lastPrinted);
+        assertTrue(lastPrinted.contains("# warm-up: the same load for 3.0 s"), lastPrinted);
+    }
+
+    @Test
+    void warmupIsRefusedWhereNothingIsPublished() {
+        for (String scenario : new String[] {"conn", "sub"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(BenchMain.EXIT_USAGE, BenchMain.run(new String[] {scenario, "--warmup", "1s"},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--warmup: " + scenario + " publishes nothing"),
+                    err.toString(StandardCharsets.UTF_8));
+        }
     }
 
     /** Starts a broker through the launcher's code path, runs the bench against it, returns the JSON result. */
@@ -98,6 +118,7 @@ class BenchSmokeTest {
             broker.close();
         }
         String printed = out.toString(StandardCharsets.UTF_8);
+        lastPrinted = printed;
         assertEquals(0, exit, "exit code; stdout:\n" + printed + "\nstderr:\n" + err.toString(StandardCharsets.UTF_8));
         assertTrue(printed.contains("summary"), printed);
         return assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
