@@ -23,7 +23,8 @@
 # Together (clean path): TCP and QUIC measured in the same seconds, two bench processes at once on one broker, each
 # with half the load (PAIRS/2 pairs) on client ids and topics of its own, TOGETHER times (default 3). This machine's neighbours
 # swing a p99 of a few milliseconds by several times between runs taken a minute apart; at once, both transports
-# see the same swings, so the ratio of their p99s is what the comparison rests on.
+# see the same swings (and each other's load on the shared loops), so the ratio of their p99s is not at the mercy
+# of which run a swing fell in. Read it beside the runs of one transport at a time.
 #
 # Stream isolation (multi-stream mode, head-of-line blocking): `ternmq-bench streams`, one QUIC subscriber of a bulk
 # topic (200 x 4 KiB a second) and a probe topic (100 x 16 B a second) from a TCP publisher, with STREAM_LOSS percent
@@ -190,7 +191,7 @@ for i in $(seq 1 "${TOGETHER:-3}"); do
   row "together-$i-tcp" "$((PAIRS / 2))"
   row "together-$i-quic" "$((PAIRS / 2))"
   awk -v q="$(value "$OUT/together-$i-quic.json" latency_ms.p99)" -v t="$(value "$OUT/together-$i-tcp.json" latency_ms.p99)" \
-    'BEGIN { printf "    QUIC p99 / TCP p99 in the same seconds: %.2f\n", q / t }' | tee -a "$OUT/table.md"
+    'BEGIN { if (t > 0) printf "    QUIC p99 / TCP p99 in the same seconds: %.2f\n", q / t; else print "    (no TCP p99)" }' | tee -a "$OUT/table.md"
 done
 
 # migration: halfway through, every QUIC client's packets start coming from a new address, then from a new port
@@ -201,10 +202,11 @@ for move in "${MOVES[@]}"; do
   start_broker
   from=127.0.0.2,127.0.0.3
   [ "$move" = port ] && from=127.0.0.2
-  # the relay's clock starts at the first datagram: the warm-up's connects take PAIRS*2/100 s, its load WARMUP s
-  # (and about a second to drain and close), the measured run's connects PAIRS*2/100 s, then the measured run
+  # the relay's clock starts at the first datagram: each of the warm-up's two rounds connects for PAIRS*2/100 s,
+  # loads for WARMUP/2 s and takes about a second to drain and close; then the measured run's connects
+  # (PAIRS*2/100 s) and half the measured run
   ip netns exec "$NS" java -jar "$BENCH_JAR" relay --listen "127.0.0.1:$RELAY_PORT" --to "127.0.0.1:$QUIC_PORT" --from "$from" \
-    --switch-after "$((PAIRS * 4 / 100 + WARMUP + 1 + DURATION / 2))s" --for "$((WARMUP + DURATION + 60))s" >"$OUT/migrate-$move.relay.log" 2>&1 &
+    --switch-after "$((PAIRS * 6 / 100 + WARMUP + 2 + DURATION / 2))s" --for "$((WARMUP + DURATION + 60))s" >"$OUT/migrate-$move.relay.log" 2>&1 &
   relay=$!
   sleep 1
   run "migrate-$move-quic" quic "$RELAY_PORT" >/dev/null

@@ -59,6 +59,21 @@ class QuicTransportIT extends SharedQuicBrokerIT {
         }
     }
 
+    /**
+     * The UDP sockets are on the I/O event loops, which own the sessions, one per loop (with the API's and the TCP
+     * listeners' loops taken in between, a group's next() could have put two on one loop).
+     */
+    @Test
+    void theQuicSocketsAreOnePerIoEventLoop() throws Exception {
+        java.util.List<io.netty.channel.EventLoop> loops = broker.server.quic().socketLoops();
+        assertEquals(Runtime.getRuntime().availableProcessors(), loops.size(), "one socket per I/O loop: " + loops);
+        assertEquals(loops.size(), new java.util.HashSet<>(loops).size(), "no two sockets on one loop: " + loops);
+        for (io.netty.channel.EventLoop loop : loops) {
+            String thread = loop.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            assertTrue(thread.startsWith("ternmq-io-"), "a socket on " + thread);
+        }
+    }
+
     /** A client that offers only ALPN h3 fails the handshake: the broker speaks MQTT only. */
     @Test
     void aClientOfferingAlpnH3IsRefused() throws Exception {

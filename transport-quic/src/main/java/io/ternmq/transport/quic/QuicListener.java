@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.util.concurrent.EventExecutor;
 import io.ternmq.config.ConfigException;
 import io.ternmq.config.EarlyData;
 import io.ternmq.config.QuicConfig;
@@ -89,12 +91,12 @@ public final class QuicListener implements AutoCloseable {
         this.port = port;
     }
 
-    private static int loopCount(EventLoopGroup loops) {
-        int count = 0;
-        for (var ignored : loops) {
-            count++;
+    private static List<EventLoop> loopsOf(EventLoopGroup loops) {
+        List<EventLoop> list = new ArrayList<>();
+        for (EventExecutor executor : loops) {
+            list.add((EventLoop) executor);
         }
-        return count;
+        return list;
     }
 
     /** Stops start-up with one line where Netty's native QUIC library (quiche, BoringSSL) does not load. */
@@ -120,7 +122,8 @@ public final class QuicListener implements AutoCloseable {
                 probe.bind(new InetSocketAddress(host, port));
             }
         }
-        int count = !epoll ? 1 : config.sockets() == 0 ? loopCount(loops) : config.sockets();
+        List<EventLoop> loopList = loopsOf(loops);
+        int count = !epoll ? 1 : config.sockets() == 0 ? loopList.size() : config.sockets();
         QuicTlsContexts contexts = new QuicTlsContexts(tls, config);
         QuicServerCodecBuilder codec = codecBuilder(contexts);
         ChannelHandler dispatcher = new QuicCodecDispatcher() {
@@ -131,7 +134,7 @@ public final class QuicListener implements AutoCloseable {
                         .connectionIdAddressGenerator(idGenerator).build());
             }
         };
-        Bootstrap bootstrap = new Bootstrap().group(loops)
+        Bootstrap bootstrap = new Bootstrap()
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -142,7 +145,10 @@ public final class QuicListener implements AutoCloseable {
         InetSocketAddress bound = null;
         try {
             for (int i = 0; i < count; i++) {
-                Channel socket = bootstrap.bind(host, bound == null ? port : bound.getPort()).sync().channel();
+                // Each socket on the next loop in turn, not on the group's next(): TCP and API connections
+                // accepted meanwhile take turns from the same counter and could put two sockets on one loop.
+                Channel socket = bootstrap.clone().group(loopList.get(i % loopList.size()))
+                        .bind(host, bound == null ? port : bound.getPort()).sync().channel();
                 sockets.add(socket);
                 bound = (InetSocketAddress) socket.localAddress();
             }
@@ -207,6 +213,15 @@ public final class QuicListener implements AutoCloseable {
                 // Before the handshake a client can have sent no more than its stream's credit
                 .streamHandler(new MqttStreamInitializer(installer, stats, early, config.initialMaxStreamData(),
                         contexts.clientCertificates(), config.maxStreams()));
+    }
+
+    /** The event loops the bound sockets are on, one entry per socket. */
+    public List<EventLoop> socketLoops() {
+        List<EventLoop> list = new ArrayList<>();
+        for (Channel socket : sockets) {
+            list.add(socket.eventLoop());
+        }
+        return list;
     }
 
     public QuicStats stats() {
